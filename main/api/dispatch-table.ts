@@ -1,0 +1,30 @@
+import type { ArgOf, MethodName, ResultOf } from '../../preload/api';
+import { schemas } from './schemas';
+import type { Session } from './session';
+
+type Handler<N extends MethodName> = (session: Session, arg: ArgOf<N>) => Promise<ResultOf<N>> | ResultOf<N>;
+
+/**
+ * The one dispatch table: method name → service call. Both transports (Electron IPC and the web
+ * host) go through `dispatch()` below and nothing else reaches the services.
+ * The mapped type makes a missing method a compile error.
+ */
+export const handlers: { [N in MethodName]: Handler<N> } = {
+  'app.info': (session) => session.info(),
+  'settings.get': (session) => session.settings.get(),
+  'settings.update': (session, arg) => session.settings.update(arg),
+  'workspace.open': (session, arg) => session.openWorkspace(arg.path),
+  'workspace.pickAndOpen': (session) => session.pickAndOpen(),
+  'workspace.current': (session) => session.currentWorkspace(),
+  'workspace.list': (session, arg) => session.requireWorkspace().list(arg.dir),
+  'workspace.index': (session) => session.indexWorkspace(),
+  'workspace.read': (session, arg) => session.requireWorkspace().read(arg.path),
+  'workspace.write': (session, arg) => session.requireWorkspace().write(arg.path, arg.text, arg.expectedMtimeMs),
+  'workspace.createFile': (session, arg) => session.requireWorkspace().createFile(arg.path),
+  'workspace.createFolder': (session, arg) => session.requireWorkspace().createFolder(arg.path),
+  'workspace.rename': (session, arg) => session.requireWorkspace().rename(arg.from, arg.to),
+  'workspace.delete': (session, arg) => session.requireWorkspace().delete(arg.path),
+  'tasks.cancel': (session, arg) => ({ cancelled: session.tasks.cancel(arg.id) }),
+};
+
+export { schemas };

@@ -1,0 +1,91 @@
+import type { AppInfo, FileChange, WorkspaceInfo } from '../../preload/api';
+import { SettingsStore } from '../settings/settings-store';
+import { indexFiles } from '../workspace/file-index';
+import { type WorkspaceWatcher, watchWorkspace } from '../workspace/watch-workspace';
+import { type MoveToTrash, Workspace } from '../workspace/workspace';
+import { fail } from './api-error';
+import { EventBus } from './event-bus';
+import { TaskRegistry } from './task-registry';
+
+/** What differs between the desktop app and the web host; everything else is shared. */
+export interface HostCapabilities {
+  readonly host: AppInfo['host'];
+  readonly version: string;
+  readonly configDir: string;
+  readonly moveToTrash: MoveToTrash;
+  /** Native folder picker; absent in web mode, where the UI shows a path field instead. */
+  readonly pickFolder?: () => Promise<string | null>;
+}
+
+/**
+ * The services behind one window: the open workspace, its watcher, settings and tasks.
+ * The dispatch table calls into this; transports only forward calls and events.
+ */
+export class Session {
+  readonly events = new EventBus();
+  readonly tasks = new TaskRegistry(this.events);
+  readonly settings: SettingsStore;
+  private workspace: Workspace | null = null;
+  private watcher: WorkspaceWatcher | null = null;
+
+  constructor(readonly capabilities: HostCapabilities) {
+    this.settings = new SettingsStore(capabilities.configDir);
+  }
+
+  info(): AppInfo {
+    return {
+      version: this.capabilities.version,
+      host: this.capabilities.host,
+      platform: process.platform,
+      canPickFolder: this.capabilities.pickFolder !== undefined,
+    };
+  }
+
+  currentWorkspace(): WorkspaceInfo | null {
+    return this.workspace ? { root: this.workspace.root, name: this.workspace.name } : null;
+  }
+
+  requireWorkspace(): Workspace {
+    return this.workspace ?? fail('no-workspace', 'No project folder is open. Open a folder first.');
+  }
+
+  async openWorkspace(folder: string): Promise<WorkspaceInfo> {
+    const next = await Workspace.open(folder, this.capabilities.moveToTrash);
+    await this.watcher?.close();
+    this.watcher = null;
+    this.workspace = next;
+    try {
+      this.watcher = await watchWorkspace(next.root, (changes: FileChange[]) => this.events.emit('workspace.changed', { changes }));
+    } catch (error) {
+      // Without a watcher everything still works; only outside edits are not noticed live.
+      this.events.emit('notification', {
+        id: `watch-${Date.now()}`,
+        level: 'warning',
+        message: `Changes made outside Labdesk will not show up live: ${error instanceof Error ? error.message : String(error)}`,
+        source: next.root,
+      });
+    }
+    await this.settings.rememberProject(next.root, next.name);
+    const info = { root: next.root, name: next.name };
+    this.events.emit('workspace.opened', info);
+    return info;
+  }
+
+  async pickAndOpen(): Promise<WorkspaceInfo | null> {
+    const pick = this.capabilities.pickFolder ?? fail('not-supported', 'This window cannot show a folder picker; type the folder path instead.');
+    const folder = await pick();
+    return folder === null ? null : this.openWorkspace(folder);
+  }
+
+  indexWorkspace() {
+    const workspace = this.requireWorkspace();
+    return this.tasks.run({ title: `Indexing ${workspace.name}`, unit: 'files' }, (task) =>
+      indexFiles(workspace.root, task.signal, (count) => task.report(count)),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.watcher?.close();
+    this.watcher = null;
+  }
+}

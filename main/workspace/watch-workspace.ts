@@ -1,0 +1,47 @@
+import path from 'node:path';
+import type { FileChange } from '../../preload/api';
+import { isLabdeskTempName } from './atomic-write';
+import { HIDDEN_IN_TREE } from './hidden-names';
+import { relativeFromRoot } from './workspace-path';
+
+const BATCH_MS = 75;
+
+export interface WorkspaceWatcher {
+  close(): Promise<void>;
+}
+
+/**
+ * Reports file changes under the root in batches, so an editor can reload a file changed by
+ * another program and the tree can refresh. Uses @parcel/watcher: one native recursive watch
+ * (inotify / FSEvents / ReadDirectoryChangesW) instead of one handle per folder.
+ */
+export async function watchWorkspace(root: string, onChanges: (changes: FileChange[]) => void): Promise<WorkspaceWatcher> {
+  const watcher = await import('@parcel/watcher');
+  let pending = new Map<string, FileChange>();
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    const batch = [...pending.values()];
+    pending = new Map();
+    if (batch.length > 0) onChanges(batch);
+  };
+  const subscription = await watcher.subscribe(
+    root,
+    (error, events) => {
+      if (error) return; // the watcher keeps going; a lost event only delays a refresh
+      for (const event of events) {
+        const relative = relativeFromRoot(root, event.path);
+        if (relative.startsWith('..') || isLabdeskTempName(path.basename(event.path))) continue;
+        pending.set(relative, { path: relative, type: event.type });
+      }
+      timer ??= setTimeout(flush, BATCH_MS);
+    },
+    { ignore: [...HIDDEN_IN_TREE].flatMap((name) => [name, `**/${name}`]) },
+  );
+  return {
+    async close() {
+      if (timer) clearTimeout(timer);
+      await subscription.unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * The one contract between the renderer and main.
+ *
+ * This file is "common" code: no Node, no DOM, no Electron. The preload, the renderer, the web
+ * host and main's dispatch table all import it. Every method takes one plain-JSON argument object
+ * and resolves to plain JSON; failures reject with an `ApiError` carrying a machine-readable code.
+ *
+ * Transports only move envelopes (`CallResult`). `createApi(bridge)` turns any bridge (Electron
+ * IPC through the preload, or the web host's WebSocket) into the typed `LabdeskApi` below, so the
+ * renderer cannot tell which transport it is on.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Data types
+
+export type ThemeName = 'light' | 'dark';
+
+export interface AppInfo {
+  readonly version: string;
+  /** 'electron' in the desktop app, 'web' when served by `labdesk web` (tests use this too). */
+  readonly host: 'electron' | 'web';
+  readonly platform: string;
+  /** True where the host can show a native folder picker (Electron). */
+  readonly canPickFolder: boolean;
+}
+
+export interface Settings {
+  readonly theme: ThemeName;
+  readonly vimMode: boolean;
+  readonly recentProjects: readonly RecentProject[];
+}
+
+export interface RecentProject {
+  readonly path: string;
+  readonly name: string;
+  readonly openedAt: string;
+}
+
+export interface WorkspaceInfo {
+  /** Absolute path of the root on the machine running main (shown to the user, never sent back). */
+  readonly root: string;
+  readonly name: string;
+}
+
+export type EntryKind = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface DirEntry {
+  /** Workspace-relative POSIX path, e.g. `configs/train.yaml`. */
+  readonly path: string;
+  readonly name: string;
+  readonly kind: EntryKind;
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** For symlinks: the link text as stored (never followed by the tree). */
+  readonly linkTarget?: string;
+}
+
+export type FileContent =
+  | {
+      readonly kind: 'text';
+      readonly path: string;
+      readonly text: string;
+      readonly size: number;
+      readonly mtimeMs: number;
+      /** Files over the size limit open read-only; `notice` says why. */
+      readonly readOnly: boolean;
+      readonly notice?: string;
+    }
+  | { readonly kind: 'binary'; readonly path: string; readonly size: number; readonly mtimeMs: number }
+  | { readonly kind: 'too-large'; readonly path: string; readonly size: number; readonly mtimeMs: number };
+
+export interface WriteResult {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+export interface FileIndex {
+  /** Every file in the workspace (workspace-relative), skipping hidden folders like `.git`. */
+  readonly files: readonly string[];
+  /** True when the walk stopped at the limit; the list is then partial. */
+  readonly truncated: boolean;
+}
+
+export type FileChangeType = 'create' | 'update' | 'delete';
+
+export interface FileChange {
+  readonly path: string;
+  readonly type: FileChangeType;
+}
+
+export type NotificationLevel = 'info' | 'warning' | 'error';
+
+export interface Notification {
+  readonly id: string;
+  readonly level: NotificationLevel;
+  readonly message: string;
+  /** What the notification is about (file path, host name) so the UI can show it next to it. */
+  readonly source?: string;
+}
+
+export interface TaskProgress {
+  readonly id: string;
+  readonly title: string;
+  readonly done: number;
+  /** Null while the total is not known yet. */
+  readonly total: number | null;
+  readonly unit: string;
+  readonly cancellable: boolean;
+  readonly state: 'running' | 'done' | 'cancelled' | 'failed';
+  readonly message?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+
+export interface LabdeskApi {
+  app: {
+    info(arg: Record<string, never>): Promise<AppInfo>;
+  };
+  settings: {
+    get(arg: Record<string, never>): Promise<Settings>;
+    update(arg: { theme?: ThemeName; vimMode?: boolean }): Promise<Settings>;
+  };
+  workspace: {
+    /** Opens a folder by absolute path (web mode's path field, the CLI, recent projects). */
+    open(arg: { path: string }): Promise<WorkspaceInfo>;
+    /** Shows the native folder picker (Electron); null when cancelled. */
+    pickAndOpen(arg: Record<string, never>): Promise<WorkspaceInfo | null>;
+    current(arg: Record<string, never>): Promise<WorkspaceInfo | null>;
+    list(arg: { dir: string }): Promise<readonly DirEntry[]>;
+    index(arg: Record<string, never>): Promise<FileIndex>;
+    read(arg: { path: string }): Promise<FileContent>;
+    /**
+     * Atomic write (temp file + rename). When `expectedMtimeMs` is given and the file on disk no
+     * longer has it, nothing is written and the call fails with code `changed-on-disk`.
+     */
+    write(arg: { path: string; text: string; expectedMtimeMs?: number }): Promise<WriteResult>;
+    createFile(arg: { path: string }): Promise<DirEntry>;
+    createFolder(arg: { path: string }): Promise<DirEntry>;
+    rename(arg: { from: string; to: string }): Promise<DirEntry>;
+    /** Moves to the OS trash; nothing is deleted for good. */
+    delete(arg: { path: string }): Promise<{ path: string }>;
+  };
+  tasks: {
+    cancel(arg: { id: string }): Promise<{ cancelled: boolean }>;
+  };
+}
+
+export interface LabdeskEvents {
+  'workspace.changed': { readonly changes: readonly FileChange[] };
+  'workspace.opened': WorkspaceInfo;
+  notification: Notification;
+  progress: TaskProgress;
+}
+
+export type EventName = keyof LabdeskEvents;
+
+/** Every method name as `domain.method`. The list is the single source for proxies and tables. */
+export const METHOD_NAMES = [
+  'app.info',
+  'settings.get',
+  'settings.update',
+  'workspace.open',
+  'workspace.pickAndOpen',
+  'workspace.current',
+  'workspace.list',
+  'workspace.index',
+  'workspace.read',
+  'workspace.write',
+  'workspace.createFile',
+  'workspace.createFolder',
+  'workspace.rename',
+  'workspace.delete',
+  'tasks.cancel',
+] as const satisfies readonly MethodNameOf<LabdeskApi>[];
+
+export const EVENT_NAMES = [
+  'workspace.changed',
+  'workspace.opened',
+  'notification',
+  'progress',
+] as const satisfies readonly EventName[];
+
+type MethodNameOf<T> = {
+  [D in keyof T & string]: { [M in keyof T[D] & string]: `${D}.${M}` }[keyof T[D] & string];
+}[keyof T & string];
+
+export type MethodName = MethodNameOf<LabdeskApi>;
+
+type Split<N extends string> = N extends `${infer D}.${infer M}` ? [D, M] : never;
+type MethodOf<N extends MethodName> = Split<N> extends [infer D extends keyof LabdeskApi, infer M]
+  ? M extends keyof LabdeskApi[D]
+    ? LabdeskApi[D][M]
+    : never
+  : never;
+
+export type ArgOf<N extends MethodName> = MethodOf<N> extends (arg: infer A) => unknown ? A : never;
+export type ResultOf<N extends MethodName> =
+  MethodOf<N> extends (arg: never) => Promise<infer R> ? R : never;
+
+// Compile-time check that METHOD_NAMES lists every method, not just a subset.
+type Missing = Exclude<MethodName, (typeof METHOD_NAMES)[number]>;
+const everyMethodListed: [Missing] extends [never] ? true : Missing = true;
+void everyMethodListed;
+
+// ---------------------------------------------------------------------------------------------
+// Errors and envelopes
+
+export type ErrorCode =
+  | 'bad-argument'
+  | 'unknown-method'
+  | 'no-workspace'
+  | 'outside-workspace'
+  | 'not-found'
+  | 'already-exists'
+  | 'not-a-directory'
+  | 'is-a-directory'
+  | 'permission-denied'
+  | 'disk-full'
+  | 'changed-on-disk'
+  | 'not-supported'
+  | 'cancelled'
+  | 'internal';
+
+export interface ApiErrorData {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** For `bad-argument`: the argument (dotted path) that was wrong. */
+  readonly argument?: string;
+}
+
+export class ApiError extends Error implements ApiErrorData {
+  readonly code: ErrorCode;
+  readonly argument?: string;
+  constructor(data: ApiErrorData) {
+    super(data.message);
+    this.name = 'ApiError';
+    this.code = data.code;
+    if (data.argument !== undefined) this.argument = data.argument;
+  }
+}
+
+export type CallResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: ApiErrorData };
+
+/** What a transport provides. `window.labdesk` in Electron is exactly this. */
+export interface LabdeskBridge {
+  call(method: string, arg: unknown): Promise<CallResult>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+export interface TypedEvents {
+  on<E extends EventName>(event: E, listener: (payload: LabdeskEvents[E]) => void): () => void;
+}
+
+/** Builds the typed API over any bridge; failed calls reject with `ApiError`. */
+export function createApi(bridge: LabdeskBridge): LabdeskApi & TypedEvents {
+  const api: Record<string, Record<string, (arg: unknown) => Promise<unknown>>> = {};
+  for (const name of METHOD_NAMES) {
+    const [domain, method] = name.split('.') as [string, string];
+    const group = (api[domain] ??= {});
+    group[method] = async (arg: unknown) => {
+      const result = await bridge.call(name, arg ?? {});
+      if (result.ok) return result.value;
+      throw new ApiError(result.error);
+    };
+  }
+  const events: TypedEvents = {
+    on: (event, listener) => bridge.on(event, listener as (payload: unknown) => void),
+  };
+  return Object.assign(api as unknown as LabdeskApi, events);
+}
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && (METHOD_NAMES as readonly string[]).includes(name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+}
