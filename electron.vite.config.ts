@@ -33,11 +33,15 @@ export default defineConfig({
       alias: [
         // monaco-vim imports Monaco's old deep paths; 0.57's exports map no longer maps them.
         { find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: resolve(root, 'node_modules/monaco-editor/esm/vs/$1') },
+        // Its "browser" export is a UMD file; the ESM build shares Monaco's module instance cleanly.
+        { find: /^monaco-vim$/, replacement: resolve(root, 'node_modules/monaco-vim/dist/index.mjs') },
       ],
     },
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
+      // electron-vite leaves bundles unminified by default; Monaco halves in size minified.
+      minify: true,
       chunkSizeWarningLimit: 6000,
       rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
     },

@@ -148,6 +148,8 @@ export interface LabdeskApi {
 }
 
 export interface LabdeskEvents {
+  /** Ask the renderer to run one of its commands (e.g. from the native menu), by command id. */
+  command: { readonly id: string };
   'workspace.changed': { readonly changes: readonly FileChange[] };
   'workspace.opened': WorkspaceInfo;
   notification: Notification;
@@ -176,6 +178,7 @@ export const METHOD_NAMES = [
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 
 export const EVENT_NAMES = [
+  'command',
   'workspace.changed',
   'workspace.opened',
   'notification',

@@ -1,6 +1,7 @@
 import { opendir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileIndex } from '../../preload/api';
+import { isLabdeskTempName } from './atomic-write';
 import { SKIPPED_BY_INDEX } from './hidden-names';
 
 export const INDEX_FILE_LIMIT = 500_000;
@@ -32,7 +33,7 @@ export async function indexFiles(root: string, signal?: AbortSignal, onProgress?
             const relative = dir === '' ? entry.name : `${dir}/${entry.name}`;
             if (entry.isDirectory()) {
               if (!SKIPPED_BY_INDEX.has(entry.name)) next.push(relative);
-            } else {
+            } else if (!isLabdeskTempName(entry.name)) {
               files.push(relative);
             }
           }

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { FileChange } from '../../preload/api';
+import type { FileChange, FileChangeType } from '../../preload/api';
 import { isLabdeskTempName } from './atomic-write';
 import { HIDDEN_IN_TREE } from './hidden-names';
-import { relativeFromRoot } from './workspace-path';
+import { isInside, relativeFromRoot } from './workspace-path';
 
 const BATCH_MS = 75;
 
@@ -30,9 +30,11 @@ export async function watchWorkspace(root: string, onChanges: (changes: FileChan
     (error, events) => {
       if (error) return; // the watcher keeps going; a lost event only delays a refresh
       for (const event of events) {
+        if (!isInside(root, event.path) || isLabdeskTempName(path.basename(event.path))) continue;
         const relative = relativeFromRoot(root, event.path);
-        if (relative.startsWith('..') || isLabdeskTempName(path.basename(event.path))) continue;
-        pending.set(relative, { path: relative, type: event.type });
+        const type = mergeChange(pending.get(relative)?.type, event.type);
+        if (type === null) pending.delete(relative);
+        else pending.set(relative, { path: relative, type });
       }
       timer ??= setTimeout(flush, BATCH_MS);
     },
@@ -44,4 +46,16 @@ export async function watchWorkspace(root: string, onChanges: (changes: FileChan
       await subscription.unsubscribe();
     },
   };
+}
+
+/**
+ * Folds two changes to one path within a batch, the way @parcel/watcher folds its own: a file
+ * created and then written is still new ('create', so the tree adds it); deleted and created again
+ * is a replacement ('update', so an open editor reloads it); created and deleted is nothing.
+ */
+function mergeChange(previous: FileChangeType | undefined, next: FileChangeType): FileChangeType | null {
+  if (previous === 'create' && next === 'update') return 'create';
+  if (previous === 'create' && next === 'delete') return null;
+  if (previous === 'delete' && next === 'create') return 'update';
+  return next;
 }

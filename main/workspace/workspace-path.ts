@@ -34,7 +34,8 @@ export function relativeFromRoot(root: string, absolute: string): string {
 
 export function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  // `..` as a whole segment only: an entry named `..notes` is inside.
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
 export interface ResolveOptions {
@@ -59,12 +60,12 @@ export async function resolveInWorkspace(root: string, relative: string, options
 
   // Every existing folder above the entry must really be inside the root (a symlinked folder
   // pointing elsewhere would otherwise let `link/../../etc` style tricks through).
-  const parentReal = await realpathOfDeepestExisting(path.dirname(absolute));
+  const parentReal = await realpathOfDeepestExisting(path.dirname(absolute), argument);
   if (!isInside(root, parentReal)) {
     fail('outside-workspace', `"${relative}" is reached through a symbolic link that leads outside the workspace.`, argument);
   }
   if (options.followFinal) {
-    const finalReal = await realpathIfExists(absolute);
+    const finalReal = await realpathIfExists(absolute, argument);
     if (finalReal !== null && !isInside(root, finalReal)) {
       fail('outside-workspace', `"${relative}" is a symbolic link to a place outside the workspace and was not opened.`, argument);
     }
@@ -73,21 +74,30 @@ export async function resolveInWorkspace(root: string, relative: string, options
   return absolute;
 }
 
-async function realpathIfExists(absolute: string): Promise<string | null> {
+/** Missing entries, and entries "below" a file (ENOTDIR), do not exist: the operation reports it. */
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+async function realpathIfExists(absolute: string, argument: string): Promise<string | null> {
   try {
     return await realpath(absolute);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (isMissing(error)) {
       // A dangling link is still a link: refuse to write through it to wherever it points.
       const isLink = await lstat(absolute).then((s) => s.isSymbolicLink(), () => false);
-      if (isLink) fail('outside-workspace', `"${path.basename(absolute)}" is a symbolic link whose target does not exist.`);
+      if (isLink) fail('outside-workspace', `"${path.basename(absolute)}" is a symbolic link whose target does not exist.`, argument);
       return null;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      fail('bad-argument', `"${path.basename(absolute)}" is a symbolic link that points back to itself (a link loop).`, argument);
     }
     throw error;
   }
 }
 
-async function realpathOfDeepestExisting(absolute: string): Promise<string> {
+async function realpathOfDeepestExisting(absolute: string, argument: string): Promise<string> {
   let current = absolute;
   const missing: string[] = [];
   for (;;) {
@@ -95,10 +105,10 @@ async function realpathOfDeepestExisting(absolute: string): Promise<string> {
       const real = await realpath(current);
       return path.join(real, ...missing.reverse());
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (!isMissing(error)) throw error;
       // A missing component that is a dangling link would be created wherever the link points.
       if (await lstat(current).then((s) => s.isSymbolicLink(), () => false)) {
-        fail('outside-workspace', `"${path.basename(current)}" is a symbolic link whose target does not exist.`);
+        fail('outside-workspace', `"${path.basename(current)}" is a symbolic link whose target does not exist.`, argument);
       }
       const parent = path.dirname(current);
       if (parent === current) return absolute;

@@ -66,11 +66,15 @@ export class Workspace {
         await handle.close();
       }
       if (looksBinary(bytes.subarray(0, SNIFF_BYTES))) return { kind: 'binary', ...base, size: bytes.length };
-      const readOnly = bytes.length > READ_ONLY_ABOVE_BYTES;
-      const text = new TextDecoder('utf-8').decode(bytes);
-      return readOnly
-        ? { kind: 'text', ...base, text, readOnly, notice: `${canonical} is ${formatMegabytes(bytes.length)}, over the ${formatMegabytes(READ_ONLY_ABOVE_BYTES)} editing limit, so it opened read-only.` }
-        : { kind: 'text', ...base, text, readOnly };
+      const decoded = decodeText(bytes);
+      if (bytes.length > READ_ONLY_ABOVE_BYTES) {
+        return { kind: 'text', ...base, text: decoded.text, readOnly: true, notice: `${canonical} is ${formatMegabytes(bytes.length)}, over the ${formatMegabytes(READ_ONLY_ABOVE_BYTES)} editing limit, so it opened read-only.` };
+      }
+      if (!decoded.exact) {
+        // Saving text that was decoded with replacement characters would destroy the original bytes.
+        return { kind: 'text', ...base, text: decoded.text, readOnly: true, notice: `${canonical} is not valid UTF-8 text, so it opened read-only: saving it from here would change bytes Labdesk cannot show.` };
+      }
+      return { kind: 'text', ...base, text: decoded.text, readOnly: false };
     } catch (error) {
       throw fromFsError(error, 'open', canonical);
     }
@@ -122,12 +126,18 @@ export class Workspace {
     const fromCanonical = toWorkspaceRelative(parseWorkspacePath(from, 'from'));
     const toCanonical = toWorkspaceRelative(parseWorkspacePath(to, 'to'));
     if (fromCanonical === '') fail('bad-argument', 'The workspace folder itself cannot be renamed from here.', 'from');
-    await lstat(source).catch((error: unknown) => {
+    const sourceInfo = await lstat(source).catch((error: unknown) => {
       throw fromFsError(error, 'rename', fromCanonical);
     });
     // Never replace an existing file by renaming onto it; only a case change of the same entry.
+    // "Same entry" is checked by inode too: on a case-sensitive disk `notes.txt` and `NOTES.txt`
+    // are two files, and renaming one onto the other would destroy the second.
     const existing = await lstat(target).catch(() => null);
-    const sameEntry = existing !== null && fromCanonical.toLowerCase() === toCanonical.toLowerCase();
+    const sameEntry =
+      existing !== null &&
+      fromCanonical.toLowerCase() === toCanonical.toLowerCase() &&
+      existing.dev === sourceInfo.dev &&
+      existing.ino === sourceInfo.ino;
     if (existing && !sameEntry) fail('already-exists', `${toCanonical} already exists. Choose another name.`, 'to');
     await rename(source, target).catch((error: unknown) => {
       throw fromFsError(error, 'rename', fromCanonical);
@@ -178,6 +188,15 @@ function sortRank(entry: DirEntry): number {
 
 function displayName(relative: string): string {
   return relative === '' ? 'the workspace folder' : relative;
+}
+
+/** UTF-8 decoding that says whether it was lossless (a UTF-8 BOM is kept, so it round-trips). */
+function decodeText(bytes: Uint8Array): { text: string; exact: boolean } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), exact: true };
+  } catch {
+    return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), exact: false };
+  }
 }
 
 function formatMegabytes(bytes: number): string {

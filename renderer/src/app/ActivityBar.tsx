@@ -1,0 +1,35 @@
+import { useUi } from '../state/ui-store';
+import { shortcutLabel } from './shortcuts';
+
+/** Icons with accessible names; later features (Server, Source control, Journal, Runs) add theirs. */
+export function ActivityBar() {
+  const { view, sideBarOpen, showView, toggleSideBar, openPicker } = useUi();
+  return (
+    <nav className="activity-bar" aria-label="Views">
+      <button
+        type="button"
+        className="activity-button"
+        aria-label="Files"
+        title={`Files (${shortcutLabel('Mod+B')} toggles the side bar)`}
+        aria-pressed={view === 'files' && sideBarOpen}
+        onClick={() => (view === 'files' && sideBarOpen ? toggleSideBar() : showView('files'))}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M4 3h9l5 5v13H4z M13 3v5h5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" />
+        </svg>
+      </button>
+      <div className="activity-spacer" />
+      <button
+        type="button"
+        className="activity-button"
+        aria-label="Command palette"
+        title={`Command palette (${shortcutLabel('Mod+Shift+P')})`}
+        onClick={() => openPicker('commands')}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M5 7l5 5-5 5M12 17h7" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,78 @@
+import { useEditor } from '../state/editor-store';
+import { useSettings } from '../state/settings-store';
+import { useUi } from '../state/ui-store';
+import { useWorkspace } from '../state/workspace-store';
+import { hasActiveCodeEditor, runEditorAction } from '../editor/active-editor';
+import { deleteSelected, newEntry, renameSelected } from '../files/file-actions';
+
+export interface Command {
+  readonly id: string;
+  readonly title: string;
+  /** Shortcut handled globally (see useGlobalShortcuts); shown in the palette. */
+  readonly shortcut?: string;
+  /** Hidden from the palette and disabled when this says no. */
+  readonly enabled?: () => boolean;
+  readonly run: () => void | Promise<void>;
+}
+
+const hasWorkspace = () => useWorkspace.getState().info !== null;
+const hasTab = () => useEditor.getState().activeId !== null;
+
+/**
+ * Every action of the app, by name. The palette lists these; a feature that adds an action adds
+ * it here (UI.md: the palette has every action with its shortcut).
+ */
+export const COMMANDS: readonly Command[] = [
+  { id: 'workbench.quickOpen', title: 'Go to File…', shortcut: 'Mod+P', enabled: hasWorkspace, run: () => useUi.getState().openPicker('files') },
+  { id: 'workbench.commandPalette', title: 'Show All Commands', shortcut: 'Mod+Shift+P', run: () => useUi.getState().openPicker('commands') },
+  { id: 'workspace.openFolder', title: 'Open Folder…', shortcut: 'Mod+O', run: () => openFolder() },
+  { id: 'file.save', title: 'Save', shortcut: 'Mod+S', enabled: hasTab, run: () => useEditor.getState().saveActive() },
+  { id: 'file.saveAll', title: 'Save All', shortcut: 'Mod+Alt+S', enabled: hasTab, run: () => useEditor.getState().saveAll() },
+  { id: 'file.close', title: 'Close Editor', shortcut: 'Mod+W', enabled: hasTab, run: () => useEditor.getState().closeActive() },
+  { id: 'file.nextTab', title: 'Next Editor', shortcut: 'Ctrl+Tab', enabled: hasTab, run: () => useEditor.getState().cycle(1) },
+  { id: 'file.previousTab', title: 'Previous Editor', shortcut: 'Ctrl+Shift+Tab', enabled: hasTab, run: () => useEditor.getState().cycle(-1) },
+  // Monaco binds these keys itself while the editor has focus; the palette entries reach them from anywhere.
+  { id: 'editor.find', title: 'Find', enabled: hasActiveCodeEditor, run: () => runEditorAction('actions.find') },
+  { id: 'editor.replace', title: 'Replace', enabled: hasActiveCodeEditor, run: () => runEditorAction('editor.action.startFindReplaceAction') },
+  { id: 'editor.goToLine', title: 'Go to Line…', enabled: hasActiveCodeEditor, run: () => runEditorAction('editor.action.gotoLine') },
+  { id: 'files.newFile', title: 'New File…', shortcut: 'Mod+Alt+N', enabled: hasWorkspace, run: () => newEntry('file') },
+  { id: 'files.newFolder', title: 'New Folder…', enabled: hasWorkspace, run: () => newEntry('folder') },
+  { id: 'files.rename', title: 'Rename…', enabled: () => useWorkspace.getState().selected !== null, run: () => renameSelected() },
+  { id: 'files.delete', title: 'Move to Trash…', enabled: () => useWorkspace.getState().selected !== null, run: () => deleteSelected() },
+  { id: 'files.refresh', title: 'Refresh Explorer', enabled: hasWorkspace, run: () => useWorkspace.getState().reloadAll() },
+  { id: 'files.collapseAll', title: 'Collapse Folders in Explorer', enabled: hasWorkspace, run: () => useWorkspace.getState().collapseAll() },
+  { id: 'view.toggleSideBar', title: 'Toggle Side Bar', shortcut: 'Mod+B', run: () => useUi.getState().toggleSideBar() },
+  { id: 'view.togglePanel', title: 'Toggle Panel', shortcut: 'Mod+J', run: () => useUi.getState().togglePanel() },
+  {
+    id: 'view.toggleTheme',
+    title: 'Toggle Light/Dark Theme',
+    run: () => {
+      const { settings, setTheme } = useSettings.getState();
+      return setTheme(settings.theme === 'dark' ? 'light' : 'dark');
+    },
+  },
+  { id: 'view.lightTheme', title: 'Use Light Theme', run: () => useSettings.getState().setTheme('light') },
+  { id: 'view.darkTheme', title: 'Use Dark Theme', run: () => useSettings.getState().setTheme('dark') },
+  {
+    id: 'editor.toggleVim',
+    title: 'Toggle Vim Mode',
+    run: () => {
+      const { settings, setVimMode } = useSettings.getState();
+      return setVimMode(!settings.vimMode);
+    },
+  },
+];
+
+async function openFolder(): Promise<void> {
+  // Unsaved edits of the current project are settled first (save / discard / cancel).
+  if (!(await useEditor.getState().closeAll())) return;
+  const app = useSettings.getState().app;
+  if (app?.canPickFolder) return useWorkspace.getState().pickAndOpen();
+  // Web mode: the folder path field lives in the welcome view; go back to it.
+  useWorkspace.getState().showWelcome();
+}
+
+export function runCommand(id: string): void {
+  const command = COMMANDS.find((candidate) => candidate.id === id);
+  if (command && (command.enabled?.() ?? true)) void command.run();
+}

@@ -1,0 +1,97 @@
+import { shortcutLabel } from '../app/shortcuts';
+import { activeTab, useEditor, type FileTab } from '../state/editor-store';
+import { useWorkspace } from '../state/workspace-store';
+import { CodeEditor } from './CodeEditor';
+import { DiskDiffView } from './DiskDiffView';
+import { TabBar } from './TabBar';
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function FileBanners({ tab }: { tab: FileTab }) {
+  const { compareWithDisk, keepMine, takeDisk } = useEditor();
+  return (
+    <>
+      {tab.notice && (
+        <div className="editor-banner" role="note">
+          {tab.notice}
+        </div>
+      )}
+      {tab.error && (
+        <div className="editor-banner banner-error" role="alert">
+          {tab.error}
+        </div>
+      )}
+      {tab.diskVersion && (
+        <div className="editor-banner banner-warning" role="alert">
+          <span>{tab.path} changed on disk and you have unsaved edits.</span>
+          <button type="button" className="button" onClick={() => compareWithDisk(tab.path)}>
+            Compare
+          </button>
+          <button type="button" className="button" onClick={() => takeDisk(tab.path)}>
+            Use disk version
+          </button>
+          <button type="button" className="button" onClick={() => void keepMine(tab.path)}>
+            Keep mine
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+function FileBody({ tab }: { tab: FileTab }) {
+  switch (tab.status) {
+    case 'loading':
+      return <p className="editor-message">Opening {tab.path}…</p>;
+    case 'binary':
+      return <p className="editor-message">{tab.path} is a binary file ({formatSize(tab.size)}), so it is not opened as text.</p>;
+    case 'too-large':
+      return <p className="editor-message">{tab.path} is {formatSize(tab.size)}, too large to open in the editor.</p>;
+    case 'error':
+      return <p className="editor-message">{tab.path} could not be opened.</p>;
+    case 'text':
+      return <CodeEditor path={tab.path} readOnly={tab.readOnly} />;
+  }
+}
+
+function EmptyEditor() {
+  const hasWorkspace = useWorkspace((state) => state.info !== null);
+  return (
+    <div className="editor-empty">
+      <p>{hasWorkspace ? 'Pick a file in the tree, or:' : 'Open a project folder to start.'}</p>
+      <dl className="shortcut-list">
+        {hasWorkspace && (
+          <>
+            <dt>Go to file</dt>
+            <dd><kbd>{shortcutLabel('Mod+P')}</kbd></dd>
+          </>
+        )}
+        <dt>All commands</dt>
+        <dd><kbd>{shortcutLabel('Mod+Shift+P')}</kbd></dd>
+      </dl>
+    </div>
+  );
+}
+
+export function EditorArea() {
+  const tab = useEditor(activeTab);
+  return (
+    <section className="editor-area" aria-label="Editor area">
+      <TabBar />
+      <div className="editor-body" role={tab ? 'tabpanel' : undefined} aria-label={tab ? tab.path : undefined}>
+        {!tab && <EmptyEditor />}
+        {tab?.kind === 'file' && (
+          <>
+            <FileBanners tab={tab} />
+            <FileBody tab={tab} />
+          </>
+        )}
+        {tab?.kind === 'disk-diff' && <DiskDiffView path={tab.path} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+import { api } from '../api/client';
+import { useNotifications } from '../state/notifications-store';
+import { useSettings } from '../state/settings-store';
+import { useTasks } from '../state/tasks-store';
+import { useUi } from '../state/ui-store';
+import { useWorkspace } from '../state/workspace-store';
+import type { TaskProgress } from '../../../preload/api';
+import { languageName } from '../editor/languages';
+import { activeTab, useEditor } from '../state/editor-store';
+
+function TaskItem({ task }: { task: TaskProgress }) {
+  const counts = task.total !== null ? `${task.done.toLocaleString()} / ${task.total.toLocaleString()}` : task.done.toLocaleString();
+  return (
+    <div className="status-task">
+      <span>
+        {task.title}: {counts} {task.unit}
+        {task.state !== 'running' && ` (${task.state})`}
+      </span>
+      <progress
+        aria-label={task.title}
+        {...(task.total !== null && { max: task.total, value: task.done })}
+      />
+      {task.cancellable && task.state === 'running' && (
+        <button type="button" className="status-button" aria-label={`Cancel ${task.title}`} onClick={() => void api().tasks.cancel({ id: task.id })}>
+          Cancel
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Always visible: the project, long work with counts and cancel, theme, notifications. */
+export function StatusBar() {
+  const info = useWorkspace((state) => state.info);
+  const tasks = useTasks((state) => state.tasks);
+  const { settings, setTheme, setVimMode } = useSettings();
+  const history = useNotifications((state) => state.history);
+  const togglePanel = useUi((state) => state.togglePanel);
+  const problems = history.filter((n) => n.level !== 'info').length;
+  const nextTheme = settings.theme === 'dark' ? 'light' : 'dark';
+  const tab = useEditor(activeTab);
+  const language = tab?.kind === 'file' && tab.status === 'text' ? languageName(tab.path) : null;
+
+  return (
+    <footer className="status-bar" aria-label="Status bar">
+      <div className="status-left">
+        <span className="status-item" title={info?.root}>
+          {info ? info.name : 'No folder open'}
+        </span>
+        {tasks.map((task) => (
+          <TaskItem key={task.id} task={task} />
+        ))}
+      </div>
+      <div className="status-right">
+        {language && (
+          <span className="status-item" role="status" aria-label="Language">
+            {language}
+          </span>
+        )}
+        <button type="button" className="status-button" aria-pressed={settings.vimMode} onClick={() => void setVimMode(!settings.vimMode)}>
+          Vim: {settings.vimMode ? 'on' : 'off'}
+        </button>
+        <button type="button" className="status-button" aria-label={`Switch to ${nextTheme} theme`} onClick={() => void setTheme(nextTheme)}>
+          {settings.theme === 'dark' ? '☾ Dark' : '☀ Light'}
+        </button>
+        <button type="button" className="status-button" aria-label={`Notifications: ${problems} warnings or errors`} onClick={togglePanel}>
+          {problems > 0 ? `⚠ ${problems}` : '🔔'}
+        </button>
+      </div>
+    </footer>
+  );
+}

@@ -1,0 +1,38 @@
+import type { Page } from '@playwright/test';
+import { expect, test, treeItem } from './labdesk-web';
+
+/** Every interactive element must have an accessible name (tests and screen readers find them by it). */
+async function controlsWithoutName(page: Page): Promise<string[]> {
+  const snapshot = await page.locator('body').ariaSnapshot();
+  return snapshot
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^- (button|textbox|combobox|tab|treeitem|option|checkbox|link|menuitem|slider|progressbar)\b(?!\s+")/.test(line));
+}
+
+test('every control has an accessible name, in every state the window has', async ({ page, web }) => {
+  void web;
+  expect(await controlsWithoutName(page)).toEqual([]);
+  await treeItem(page, 'configs').click();
+  await treeItem(page, 'train.py').click();
+  await expect(page.locator('.monaco-editor')).toBeVisible();
+  expect(await controlsWithoutName(page)).toEqual([]);
+  await page.keyboard.press('Control+j');
+  await expect(page.getByRole('region', { name: 'Panel' })).toBeVisible();
+  expect(await controlsWithoutName(page)).toEqual([]);
+  await page.keyboard.press('Control+p');
+  expect(await controlsWithoutName(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'New File' }).click();
+  expect(await controlsWithoutName(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  for (const name of ['Files', 'Command palette', 'New File', 'New Folder', 'Refresh Explorer', 'Collapse Folders', 'Switch to light theme']) {
+    await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
+  }
+});
+
+test('the welcome view is usable with names only', async ({ page, webEmpty }) => {
+  void webEmpty;
+  expect(await controlsWithoutName(page)).toEqual([]);
+  await expect(page.getByRole('textbox', { name: 'Folder path' })).toBeVisible();
+});
