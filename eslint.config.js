@@ -14,7 +14,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: ELECTRON_ONLY_IN_APP }] }],
+      // `import('electron')` and `require('electron')` would slip past no-restricted-imports.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ImportExpression[source.value='electron']", message: ELECTRON_ONLY_IN_APP },
+        { selector: "CallExpression[callee.name='require'][arguments.0.value='electron']", message: ELECTRON_ONLY_IN_APP },
+      ],
     },
+  },
+  {
+    files: ['main/app/**/*.ts', 'preload/index.ts', 'tests/electron/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // main/app is the Electron glue; raw ipcMain only in its ipc.ts.

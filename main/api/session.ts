@@ -28,8 +28,12 @@ export class Session {
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
 
-  constructor(readonly capabilities: HostCapabilities) {
-    this.settings = new SettingsStore(capabilities.configDir);
+  /** Windows of one app share one settings store, so they do not overwrite each other's recents. */
+  constructor(
+    readonly capabilities: HostCapabilities,
+    settings?: SettingsStore,
+  ) {
+    this.settings = settings ?? new SettingsStore(capabilities.configDir);
   }
 
   info(): AppInfo {

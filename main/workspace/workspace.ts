@@ -47,7 +47,7 @@ export class Workspace {
     );
     return entries
       .filter((entry): entry is DirEntry => entry !== null)
-      .sort((a, b) => sortRank(a) - sortRank(b) || a.name.localeCompare(b.name, undefined, { numeric: true }));
+      .sort((a, b) => sortRank(a) - sortRank(b) || NAME_ORDER.compare(a.name, b.name));
   }
 
   async read(relative: string): Promise<FileContent> {
@@ -181,6 +181,9 @@ export class Workspace {
     return { ...base, linkTarget: await readlink(absolute).catch(() => '?') };
   }
 }
+
+/** One collator for every sort: `localeCompare` with options builds a new one per comparison. */
+const NAME_ORDER = new Intl.Collator(undefined, { numeric: true });
 
 function sortRank(entry: DirEntry): number {
   return entry.kind === 'dir' ? 0 : 1;

@@ -59,22 +59,21 @@ function readUrl(child: ChildProcess): Promise<string> {
   });
 }
 
+/** Starts `labdesk web`, opens its URL and waits until the page shows `ready`. */
+function webFixture(openProject: boolean, ready: (page: Page) => ReturnType<Page['getByRole']>) {
+  return async ({ page }: { page: Page }, use: (app: WebApp) => Promise<void>) => {
+    const { app, stop } = await startLabdeskWeb({ openProject });
+    await page.goto(app.url);
+    await expect(ready(page)).toBeVisible();
+    await use(app);
+    await stop();
+  };
+}
+
 /** `web` opens the sample project from the command line; `webEmpty` starts with no folder. */
 export const test = base.extend<{ web: WebApp; webEmpty: WebApp }>({
-  web: async ({ page }, use) => {
-    const { app, stop } = await startLabdeskWeb({ openProject: true });
-    await page.goto(app.url);
-    await expect(page.getByRole('tree', { name: 'Project files' })).toBeVisible();
-    await use(app);
-    await stop();
-  },
-  webEmpty: async ({ page }, use) => {
-    const { app, stop } = await startLabdeskWeb({ openProject: false });
-    await page.goto(app.url);
-    await expect(page.getByRole('heading', { name: 'Open a project folder' })).toBeVisible();
-    await use(app);
-    await stop();
-  },
+  web: webFixture(true, (page) => page.getByRole('tree', { name: 'Project files' })),
+  webEmpty: webFixture(false, (page) => page.getByRole('heading', { name: 'Open a project folder' })),
 });
 
 export { expect };
