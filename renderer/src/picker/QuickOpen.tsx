@@ -25,20 +25,18 @@ export function QuickOpen() {
   const prepared = useMemo(() => (index ?? []).map((path) => fuzzysort.prepare(path)), [index]);
 
   const items: PickerItem[] = useMemo(() => {
-    const toItem = (path: string, label: PickerItem['label'] = baseName(path)): PickerItem => ({
-      id: path,
-      name: path,
-      label,
-      detail: parentOf(path),
-    });
     if (query.trim() === '') {
+      // Open files first (most recent last opened), then the rest: name, with its folder beside it.
       const open = tabs.flatMap((tab) => (tab.kind === 'file' ? [tab.path] : [])).reverse();
       const rest = (index ?? []).filter((path) => !open.includes(path)).slice(0, RESULT_LIMIT);
-      return [...open, ...rest].slice(0, RESULT_LIMIT).map((path) => toItem(path));
+      return [...open, ...rest].slice(0, RESULT_LIMIT).map((path) => ({ id: path, name: path, label: baseName(path), detail: parentOf(path) }));
     }
-    return fuzzysort.go(query.trim(), prepared, { limit: RESULT_LIMIT, threshold: 0.2 }).map((result) =>
-      toItem(result.target, result.highlight((match, i) => <mark key={i}>{match}</mark>)),
-    );
+    // Matches are made on the whole path, so the whole path is shown with the matched letters marked.
+    return fuzzysort.go(query.trim(), prepared, { limit: RESULT_LIMIT, threshold: 0.2 }).map((result) => ({
+      id: result.target,
+      name: result.target,
+      label: result.highlight((match, i) => <mark key={i}>{match}</mark>),
+    }));
   }, [query, prepared, index, tabs]);
 
   const status = index === null ? 'Indexing files…' : undefined;

@@ -64,7 +64,10 @@ export function StatusBar() {
           {settings.theme === 'dark' ? '☾ Dark' : '☀ Light'}
         </button>
         <button type="button" className="status-button" aria-label={`Notifications: ${problems} warnings or errors`} onClick={togglePanel}>
-          {problems > 0 ? `⚠ ${problems}` : '🔔'}
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M4 11V7a4 4 0 0 1 8 0v4l1.5 1.5h-11zM6.5 13.5a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" />
+          </svg>
+          {problems > 0 && ` ${problems}`}
         </button>
       </div>
     </footer>
