@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { PACKAGE_VERSION } from './package-version';
+import { runSyncCommand } from './sync-command';
 import { runWebCommand } from './web-command';
 
 function parsePort(value: string): number {
@@ -21,6 +22,29 @@ export function buildProgram(): Command {
     .argument('[dir]', 'project folder to open')
     .action(async (dir: string | undefined, options: { port?: number }) => {
       await runWebCommand({ ...(options.port !== undefined && { port: options.port }), ...(dir !== undefined && { folder: dir }) });
+    });
+
+  program
+    .command('sync')
+    .description('push LOCAL_DIR to TARGET once; never overwrites a file changed on the server')
+    .argument('<local_dir>', 'project folder on this machine')
+    .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir')
+    .option('-i, --identity <file>', 'private key to use (instead of ssh config / the target)')
+    .option('--known-hosts <file>', 'known_hosts file to check the host key against (instead of ssh config)')
+    .option('--accept-new', 'trust and remember the host key of a server seen for the first time')
+    .option('-n, --dry-run', 'show the plan; write nothing')
+    .option('--delete', 'also delete on the server what was deleted here (only files Labdesk synced, only if unchanged there)')
+    .option('--json', 'end with one JSON line: {"uploaded","deleted","conflicts","bytes","seconds"}')
+    .addHelpText('after', '\nExit status: 0 in sync, 3 conflicts remain (listed), 1 error (message on stderr).')
+    .action(async (localDir: string, target: string, options: { identity?: string; knownHosts?: string; acceptNew?: boolean; dryRun?: boolean; delete?: boolean; json?: boolean }) => {
+      process.exitCode = await runSyncCommand(localDir, target, {
+        ...(options.identity !== undefined && { identity: options.identity }),
+        ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),
+        acceptNew: options.acceptNew === true,
+        dryRun: options.dryRun === true,
+        delete: options.delete === true,
+        json: options.json === true,
+      });
     });
 
   return program;

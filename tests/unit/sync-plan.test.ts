@@ -18,7 +18,7 @@ const synced = (local: LocalEntry, remote: RemoteEntry, hash = 'h'): BaseEntry =
   ...(local.linkTarget !== undefined && { linkTarget: local.linkTarget }),
 });
 
-function plan(input: Partial<PlanInput> & { base?: BaseEntry[] }): PlanAction[] {
+function plan(input: Omit<Partial<PlanInput>, 'base'> & { base?: BaseEntry[] }): readonly PlanAction[] {
   return planSync({
     local: input.local ?? [],
     remote: input.remote ?? [],
@@ -31,7 +31,7 @@ function plan(input: Partial<PlanInput> & { base?: BaseEntry[] }): PlanAction[] 
 }
 
 /** `type:path` (plus the reason where the action has one) for compact expectations. */
-function brief(actions: PlanAction[]): string[] {
+function brief(actions: readonly PlanAction[]): string[] {
   return actions.map((action) => {
     const reason = 'reason' in action ? `:${action.reason}` : '';
     return `${action.type}:${action.path}${reason}`;

@@ -1,0 +1,142 @@
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError } from '../api/api-error';
+import { connectSsh, type SshSession } from '../ssh/connect';
+import { openSftp } from '../ssh/remote-exec';
+import { SecretCache } from '../ssh/secret-cache';
+import { resolveJumpHop, resolveSshHost, type ResolvedHost } from '../ssh/ssh-config';
+import { TrustStore } from '../ssh/trust-store';
+import { defaultConfigDir } from '../settings/config-dir';
+import { loadIgnoreRules } from '../sync/ignore-rules';
+import { summarisePlan } from '../sync/plan';
+import { executeSync, prepareSync, type SyncReport, type SyncSession } from '../sync/sync-engine';
+import { SyncState } from '../sync/sync-state';
+import { parseTargetSpec, type SyncTarget } from '../sync/target-spec';
+import { loadProjectSettings } from '../workspace/project-settings';
+import { terminalPrompter } from './terminal-prompter';
+
+export interface SyncCommandOptions {
+  readonly identity?: string;
+  readonly knownHosts?: string;
+  readonly acceptNew: boolean;
+  readonly dryRun: boolean;
+  readonly delete: boolean;
+  readonly json: boolean;
+}
+
+/** Exit codes (documented in --help and the README). */
+export const EXIT_IN_SYNC = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_CONFLICTS = 3;
+
+export interface OpenedTarget {
+  readonly session: SyncSession;
+  readonly ssh: SshSession;
+  readonly target: SyncTarget;
+  readonly ignoreExtra: readonly string[];
+}
+
+/** Resolves the project, the target and ssh config, connects, and loads the base. Shared by sync and watch. */
+export async function openTarget(localDir: string, targetSpec: string, options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'>): Promise<OpenedTarget> {
+  const localRoot = await realpath(path.resolve(localDir)).catch(() => {
+    throw new ApiError({ code: 'not-found', message: `${localDir} does not exist.` });
+  });
+  if (!(await stat(localRoot)).isDirectory()) throw new ApiError({ code: 'not-a-directory', message: `${localDir} is not a folder.` });
+  const project = await loadProjectSettings(localRoot);
+  const target = parseTargetSpec(targetSpec, project);
+  // LABDESK_SSH_CONFIG replaces ~/.ssh/config (tests use it to stay independent of the machine).
+  const configFile = process.env.LABDESK_SSH_CONFIG;
+  const host: ResolvedHost = await resolveSshHost(target.host, {
+    ...(configFile && { configFile }),
+    ...(target.user !== undefined && { user: target.user }),
+    ...(target.port !== undefined && { port: target.port }),
+  });
+  const identity = options.identity ?? target.identityFile;
+  const ssh = await connectSsh(host, {
+    prompter: terminalPrompter({ acceptNewHostKeys: options.acceptNew }),
+    trustStore: new TrustStore(defaultConfigDir()),
+    secrets: new SecretCache(),
+    ...(options.knownHosts !== undefined && { knownHostsFiles: [path.resolve(options.knownHosts)] }),
+    ...(identity !== undefined && { identityFiles: [expandHome(identity)] }),
+    resolveHop: (hop) => resolveJumpHop(hop, configFile ? { configFile } : {}),
+    agent: process.env.SSH_AUTH_SOCK,
+  });
+  try {
+    const sftp = await openSftp(ssh.client);
+    const hostLabel = `${host.user}@${host.hostname}:${host.port}`;
+    const state = await SyncState.load(localRoot, { target: target.name, host: hostLabel, remoteRoot: target.remoteRoot });
+    const ignore = await loadIgnoreRules(localRoot, { extraPatterns: project.ignore });
+    return { session: { localRoot, remoteRoot: target.remoteRoot, hostLabel, client: ssh.client, sftp, state, ignore }, ssh, target, ignoreExtra: project.ignore };
+  } catch (error) {
+    ssh.close();
+    throw error;
+  }
+}
+
+/** `labdesk sync LOCAL_DIR TARGET`: one push, then exit 0 (in sync), 3 (conflicts remain) or 1 (error). */
+export async function runSyncCommand(localDir: string, targetSpec: string, options: SyncCommandOptions): Promise<number> {
+  const opened = await openTarget(localDir, targetSpec, options);
+  const { session } = opened;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    if (!options.json) out(`Labdesk sync: ${session.localRoot} → ${session.hostLabel}:${session.remoteRoot}`);
+    const prepared = await prepareSync(session, { deleteRemote: options.delete });
+    const counts = summarisePlan(prepared.plan);
+    if (prepared.plan.halted) throw new ApiError({ code: 'internal', message: prepared.plan.halted });
+    if (options.dryRun) {
+      if (options.json) out(JSON.stringify({ dryRun: true, plan: prepared.plan.actions.map((action) => ({ type: action.type, path: action.path })) }));
+      else printPlan(prepared.plan.actions, counts, out);
+      return counts.conflict > 0 ? EXIT_CONFLICTS : EXIT_IN_SYNC;
+    }
+    const progress = process.stderr.isTTY && !options.json;
+    const report = await executeSync(session, prepared, {
+      ...(progress && {
+        onProgress: (p) => process.stderr.write(`\r  ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}   `),
+      }),
+    });
+    if (progress) process.stderr.write('\n');
+    if (options.json) {
+      out(JSON.stringify({ uploaded: report.uploaded, deleted: report.deleted, conflicts: report.conflicts.map(({ path: p, reason }) => ({ path: p, reason })), bytes: report.bytes, seconds: round(report.seconds) }));
+    } else {
+      printReport(report, out);
+    }
+    if (report.errors.length > 0) return EXIT_ERROR;
+    return report.conflicts.length > 0 ? EXIT_CONFLICTS : EXIT_IN_SYNC;
+  } finally {
+    opened.ssh.close();
+  }
+}
+
+function printPlan(actions: readonly { type: string; path: string }[], counts: Record<string, number>, out: (line: string) => void): void {
+  out(`  plan: ${counts.upload} to upload, ${counts.mkdir} folders to create, ${counts.delete} to delete, ${counts.conflict} conflicts, ${counts.skip} skipped (dry run: nothing written)`);
+  for (const action of actions) if (action.type !== 'adopt') out(`    ${action.type.padEnd(11)} ${action.path}`);
+}
+
+function printReport(report: SyncReport, out: (line: string) => void): void {
+  out(`  uploaded ${report.uploaded} files (${formatBytes(report.bytes)}), created ${report.created}, deleted ${report.deleted} in ${round(report.seconds)} s`);
+  const section = (title: string, items: readonly { path: string; message: string }[]) => {
+    if (items.length === 0) return;
+    out(`  ${title} (${items.length}):`);
+    for (const item of items) out(`    ${item.path}: ${item.message}`);
+  };
+  section('CONFLICTS, not written', report.conflicts);
+  section('errors', report.errors);
+  section('skipped', report.skipped);
+  section('warnings', report.warnings.map((warning) => ({ path: warning.path, message: warning.message })));
+  if (report.keptRemote.length > 0) out(`  ${report.keptRemote.length} deleted here but kept on the server (pass --delete to remove them).`);
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
+
+function expandHome(file: string): string {
+  return file.startsWith('~/') ? path.join(process.env.HOME ?? '', file.slice(2)) : file;
+}

@@ -1,0 +1,154 @@
+import type { Duplex } from 'node:stream';
+import { Client, type ConnectConfig } from 'ssh2';
+import { createAuthHandler } from './auth-handler';
+import { checkHostKey, describeVerdict, type HostKeyVerdict } from './host-key-check';
+import type { Prompter } from './prompter';
+import type { SecretCache } from './secret-cache';
+import { type ResolvedHost } from './ssh-config';
+import { SshConnectError, describeConnectError } from './ssh-errors';
+import type { TrustStore } from './trust-store';
+
+export interface ConnectOptions {
+  readonly prompter: Prompter;
+  readonly trustStore: TrustStore;
+  readonly secrets: SecretCache;
+  /** Replaces the known_hosts files from ssh config (the CLI's --known-hosts). */
+  readonly knownHostsFiles?: readonly string[];
+  /** Replaces the identity files from ssh config (a target's identityFile, the CLI's --identity). */
+  readonly identityFiles?: readonly string[];
+  readonly readyTimeoutMs?: number;
+  /** Resolves a ProxyJump hop name through ssh config, like the final host. */
+  readonly resolveHop: (hop: string) => Promise<ResolvedHost>;
+  readonly agent?: string | undefined;
+}
+
+export interface SshSession {
+  /** The connection to the target itself. */
+  readonly client: Client;
+  /** Connections to each ProxyJump hop, in order; closed together with the client. */
+  readonly hops: readonly Client[];
+  close(): void;
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 15_000;
+const DEFAULT_KEEPALIVE_MS = 15_000;
+
+/**
+ * Opens an SSH connection the way OpenSSH would for `ssh <alias>`: through every ProxyJump hop
+ * (each verified against its own host key), with the host key checked against known_hosts and
+ * Labdesk's trust store before any secret is sent, and agent → keys → 2FA → password.
+ */
+export async function connectSsh(host: ResolvedHost, options: ConnectOptions): Promise<SshSession> {
+  if (host.proxyCommand !== null && host.proxyJump.length === 0) {
+    throw new SshConnectError('proxy-failed', `${host.alias} uses ProxyCommand, which Labdesk does not run yet. Use ProxyJump in ~/.ssh/config for this host.`);
+  }
+  const hops: Client[] = [];
+  let sock: Duplex | undefined;
+  try {
+    for (const hopName of host.proxyJump) {
+      const hop = await options.resolveHop(hopName);
+      // Identity overrides are for the target; each hop uses its own ssh config.
+      const client = await connectOne(hop, sock, { ...options, identityFiles: undefined }, `jump host ${hopName}`);
+      hops.push(client);
+      sock = await forward(client, host.hostname, host.port, `${hopName} → ${host.hostname}:${host.port}`);
+    }
+    const client = await connectOne(host, sock, options, host.alias);
+    return {
+      client,
+      hops,
+      close() {
+        client.end();
+        for (const hop of [...hops].reverse()) hop.end();
+      },
+    };
+  } catch (error) {
+    for (const hop of hops.reverse()) hop.end();
+    throw error;
+  }
+}
+
+function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<ConnectOptions, 'identityFiles'> & { identityFiles?: readonly string[] | undefined }, label: string): Promise<Client> {
+  const where = `${label === host.hostname ? '' : `${label} (`}${host.user}@${host.hostname}:${host.port}${label === host.hostname ? '' : ')'}`;
+  const timeoutMs = host.connectTimeout !== null ? host.connectTimeout * 1000 : (options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+  const knownHostsFiles = options.knownHostsFiles ?? [...host.userKnownHostsFiles, ...host.globalKnownHostsFiles];
+  const keyName = host.hostKeyAlias ?? host.hostname;
+  const auth = createAuthHandler({
+    host: host.hostname,
+    user: host.user,
+    agent: options.agent,
+    identityFiles: options.identityFiles ?? host.identityFiles,
+    prompter: options.prompter,
+    secrets: options.secrets,
+  });
+  let refusal: SshConnectError | null = null;
+
+  const hostVerifier = (key: Buffer, verify: (valid: boolean) => void) => {
+    void decideHostKey(key).then(verify, (error: unknown) => {
+      refusal = new SshConnectError('host-key-refused', `Could not check the host key of ${where}: ${String(error)}`);
+      verify(false);
+    });
+  };
+
+  async function decideHostKey(key: Buffer): Promise<boolean> {
+    const verdict: HostKeyVerdict = await checkHostKey({ host: keyName, port: host.port, keyBlob: key, knownHostsFiles: [...knownHostsFiles], trustStore: options.trustStore });
+    if (verdict.status === 'trusted') return true;
+    if (verdict.status === 'unknown') {
+      const autoAccept = host.strictHostKeyChecking === 'accept-new' || host.strictHostKeyChecking === 'no' || host.strictHostKeyChecking === 'off';
+      const accepted = autoAccept || (await options.prompter.confirmHostKey({ host: keyName, port: host.port, keyType: verdict.keyType, fingerprint: verdict.fingerprint }));
+      if (accepted) {
+        await options.trustStore.trust(keyName, host.port, key);
+        return true;
+      }
+      refusal = new SshConnectError('host-key-refused', `${describeVerdict(verdict, keyName, host.port)} The connection was not made.`);
+      return false;
+    }
+    refusal = new SshConnectError('host-key-refused', describeVerdict(verdict, keyName, host.port));
+    return false;
+  }
+
+  const config: ConnectConfig = {
+    host: host.hostname,
+    port: host.port,
+    username: host.user,
+    readyTimeout: timeoutMs,
+    keepaliveInterval: host.serverAliveInterval > 0 ? host.serverAliveInterval * 1000 : DEFAULT_KEEPALIVE_MS,
+    keepaliveCountMax: host.serverAliveCountMax > 0 ? host.serverAliveCountMax : 3,
+    hostVerifier,
+    authHandler: auth.handler,
+    ...(sock !== undefined && { sock }),
+  };
+
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    const onClose = () => fail(new Error('connection closed during the handshake'));
+    const fail = (error: unknown) => {
+      client.removeAllListeners('ready');
+      client.removeListener('close', onClose);
+      // ssh2 may emit more errors while tearing down (e.g. "Connection lost before handshake").
+      client.on('error', () => undefined);
+      client.end();
+      reject(refusal ?? describeConnectError(error, where, auth.tried, timeoutMs));
+    };
+    client.once('ready', () => {
+      client.removeListener('error', fail);
+      client.removeListener('close', onClose);
+      // Later errors (a dropped link) are the owner's to handle; without a listener they would crash.
+      client.on('error', () => undefined);
+      // Nagle + delayed ACK stalls every small SFTP request by ~40 ms (research/sync.md §3).
+      client.setNoDelay(true);
+      resolve(client);
+    });
+    client.once('error', fail);
+    client.once('close', onClose);
+    client.connect(config);
+  });
+}
+
+function forward(client: Client, host: string, port: number, label: string): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
+      if (error) reject(new SshConnectError('proxy-failed', `The jump host could not reach ${label}: ${error.message}`));
+      else resolve(stream);
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { fail } from '../api/api-error';
+
+/**
+ * `.labdesk/project.json`: the project's servers ("targets") and extra ignore rules. It is
+ * meant to be committed with the project, so it never holds a secret: hosts are ssh config
+ * aliases or names, keys are paths.
+ */
+const targetSchema = z.strictObject({
+  /** An ssh config alias (`gpu1`) or a host name. */
+  host: z.string().min(1),
+  /** Absolute POSIX folder on the server that mirrors the project root. */
+  remoteRoot: z.string().regex(/^\//, 'must be an absolute path on the server (starting with /)'),
+  port: z.number().int().min(1).max(65535).optional(),
+  user: z.string().min(1).optional(),
+  identityFile: z.string().min(1).optional(),
+});
+
+const projectSchema = z.strictObject({
+  targets: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'target names use letters, digits, . _ -'), targetSchema).default({}),
+  ignore: z.array(z.string()).default([]),
+});
+
+export type TargetSettings = z.infer<typeof targetSchema>;
+export type ProjectSettings = z.infer<typeof projectSchema>;
+
+export function projectSettingsPath(root: string): string {
+  return path.join(root, '.labdesk', 'project.json');
+}
+
+/** Reads the project's settings; a missing file means no targets yet, a broken one is an error naming the field. */
+export async function loadProjectSettings(root: string): Promise<ProjectSettings> {
+  const file = projectSettingsPath(root);
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (text === null) return { targets: {}, ignore: [] };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    fail('bad-argument', `${file} is not valid JSON: ${(error as Error).message}`, 'project.json');
+  }
+  const parsed = projectSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(top level)';
+    // zod reports a bad record key without its own message; say what a target name may be.
+    const detail = issue?.code === 'invalid_key' ? 'is not a valid name: target names use letters, digits, . _ -' : (issue?.message ?? 'is invalid');
+    fail('bad-argument', `${file}: "${where}" ${detail}.`, 'project.json');
+  }
+  return parsed.data;
+}
