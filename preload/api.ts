@@ -111,6 +111,26 @@ export interface TaskProgress {
   readonly message?: string;
 }
 
+/** A question main asks the person (an unknown host key, a password); answered with `prompts.answer`. */
+export type PromptRequest =
+  | {
+      readonly id: string;
+      readonly kind: 'host-key';
+      readonly host: string;
+      readonly port: number;
+      readonly keyType: string;
+      readonly fingerprint: string;
+    }
+  | {
+      readonly id: string;
+      readonly kind: 'secret';
+      readonly secretKind: 'password' | 'passphrase' | 'keyboard-interactive';
+      readonly host: string;
+      readonly user: string;
+      readonly prompt: string;
+      readonly echo: boolean;
+    };
+
 // ---------------------------------------------------------------------------------------------
 // Methods
 
@@ -145,6 +165,10 @@ export interface LabdeskApi {
   tasks: {
     cancel(arg: { id: string }): Promise<{ cancelled: boolean }>;
   };
+  prompts: {
+    /** Answers a `prompt` event: true/false for a host key, the text (or null to cancel) for a secret. */
+    answer(arg: { id: string; value: string | boolean | null }): Promise<{ accepted: boolean }>;
+  };
 }
 
 export interface LabdeskEvents {
@@ -154,6 +178,9 @@ export interface LabdeskEvents {
   'workspace.opened': WorkspaceInfo;
   notification: Notification;
   progress: TaskProgress;
+  prompt: PromptRequest;
+  /** A prompt was answered elsewhere or timed out; the window should close its dialog. */
+  'prompt.closed': { readonly id: string };
 }
 
 export type EventName = keyof LabdeskEvents;
@@ -175,6 +202,7 @@ export const METHOD_NAMES = [
   'workspace.rename',
   'workspace.delete',
   'tasks.cancel',
+  'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 
 export const EVENT_NAMES = [
@@ -183,6 +211,8 @@ export const EVENT_NAMES = [
   'workspace.opened',
   'notification',
   'progress',
+  'prompt',
+  'prompt.closed',
 ] as const satisfies readonly EventName[];
 
 type MethodNameOf<T> = {

@@ -25,6 +25,7 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'workspace.rename': (session, arg) => session.requireWorkspace().rename(arg.from, arg.to),
   'workspace.delete': (session, arg) => session.requireWorkspace().delete(arg.path),
   'tasks.cancel': (session, arg) => ({ cancelled: session.tasks.cancel(arg.id) }),
+  'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 
 export { schemas };

@@ -25,4 +25,5 @@ export const schemas = {
   'workspace.rename': z.strictObject({ from: relativePath.min(1), to: relativePath.min(1) }),
   'workspace.delete': z.strictObject({ path: relativePath.min(1) }),
   'tasks.cancel': z.strictObject({ id: z.string().min(1).max(100) }),
+  'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const;

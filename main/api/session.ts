@@ -5,6 +5,7 @@ import { type WorkspaceWatcher, watchWorkspace } from '../workspace/watch-worksp
 import { type MoveToTrash, Workspace } from '../workspace/workspace';
 import { fail } from './api-error';
 import { EventBus } from './event-bus';
+import { PromptBroker } from './prompt-broker';
 import { TaskRegistry } from './task-registry';
 
 /** What differs between the desktop app and the web host; everything else is shared. */
@@ -24,6 +25,8 @@ export interface HostCapabilities {
 export class Session {
   readonly events = new EventBus();
   readonly tasks = new TaskRegistry(this.events);
+  /** Questions for the person in this window (host keys, passwords). */
+  readonly prompts = new PromptBroker(this.events);
   readonly settings: SettingsStore;
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
@@ -89,6 +92,7 @@ export class Session {
   }
 
   async close(): Promise<void> {
+    this.prompts.cancelAll();
     await this.watcher?.close();
     this.watcher = null;
   }

@@ -1,7 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { PACKAGE_VERSION } from './package-version';
-import { runSyncCommand } from './sync-command';
-import { runWebCommand } from './web-command';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -21,6 +19,8 @@ export function buildProgram(): Command {
     .option('-p, --port <port>', 'port to listen on (default: a free one)', parsePort)
     .argument('[dir]', 'project folder to open')
     .action(async (dir: string | undefined, options: { port?: number }) => {
+      // Commands load their modules when run, so `labdesk --help` stays instant.
+      const { runWebCommand } = await import('./web-command');
       await runWebCommand({ ...(options.port !== undefined && { port: options.port }), ...(dir !== undefined && { folder: dir }) });
     });
 
@@ -37,6 +37,7 @@ export function buildProgram(): Command {
     .option('--json', 'end with one JSON line: {"uploaded","deleted","conflicts","bytes","seconds"}')
     .addHelpText('after', '\nExit status: 0 in sync, 3 conflicts remain (listed), 1 error (message on stderr).')
     .action(async (localDir: string, target: string, options: { identity?: string; knownHosts?: string; acceptNew?: boolean; dryRun?: boolean; delete?: boolean; json?: boolean }) => {
+      const { runSyncCommand } = await import('./sync-command');
       process.exitCode = await runSyncCommand(localDir, target, {
         ...(options.identity !== undefined && { identity: options.identity }),
         ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),

@@ -71,6 +71,7 @@ function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<
   const where = `${label === host.hostname ? '' : `${label} (`}${host.user}@${host.hostname}:${host.port}${label === host.hostname ? '' : ')'}`;
   const timeoutMs = host.connectTimeout !== null ? host.connectTimeout * 1000 : (options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   const knownHostsFiles = options.knownHostsFiles ?? [...host.userKnownHostsFiles, ...host.globalKnownHostsFiles];
+  // With HostKeyAlias, OpenSSH looks the alias up alone (no [name]:port); checkHostKey knows that.
   const keyName = host.hostKeyAlias ?? host.hostname;
   const auth = createAuthHandler({
     host: host.hostname,
@@ -90,19 +91,26 @@ function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<
   };
 
   async function decideHostKey(key: Buffer): Promise<boolean> {
-    const verdict: HostKeyVerdict = await checkHostKey({ host: keyName, port: host.port, keyBlob: key, knownHostsFiles: [...knownHostsFiles], trustStore: options.trustStore });
+    const verdict: HostKeyVerdict = await checkHostKey({
+      host: host.hostname,
+      port: host.port,
+      hostKeyAlias: host.hostKeyAlias,
+      keyBlob: key,
+      knownHostsFiles: [...knownHostsFiles],
+      trustStore: options.trustStore,
+    });
     if (verdict.status === 'trusted') return true;
     if (verdict.status === 'unknown') {
       const autoAccept = host.strictHostKeyChecking === 'accept-new' || host.strictHostKeyChecking === 'no' || host.strictHostKeyChecking === 'off';
       const accepted = autoAccept || (await options.prompter.confirmHostKey({ host: keyName, port: host.port, keyType: verdict.keyType, fingerprint: verdict.fingerprint }));
       if (accepted) {
-        await options.trustStore.trust(keyName, host.port, key);
+        await options.trustStore.trust(host.hostname, host.port, key, host.hostKeyAlias ?? undefined);
         return true;
       }
-      refusal = new SshConnectError('host-key-refused', `${describeVerdict(verdict, keyName, host.port)} The connection was not made.`);
+      refusal = new SshConnectError('host-key-refused', `${describeVerdict(verdict, host.hostname, host.port, host.alias)} The connection was not made.`);
       return false;
     }
-    refusal = new SshConnectError('host-key-refused', describeVerdict(verdict, keyName, host.port));
+    refusal = new SshConnectError('host-key-refused', describeVerdict(verdict, host.hostname, host.port, host.alias));
     return false;
   }
 

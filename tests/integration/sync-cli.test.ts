@@ -155,8 +155,10 @@ describe('labdesk sync (CLI) against a real sshd', () => {
     const otherKey = (await readFile(server.clientKeyPath + '.pub', 'utf8').catch(() => server.clientPublicKey)).trim().split(' ').slice(0, 2).join(' ');
     await writeFile(wrong, `[127.0.0.1]:${server.port} ${otherKey}\n`);
     const args = ['bin/labdesk.mjs', 'sync', local, target(), '--identity', server.clientKeyPath, '--known-hosts', wrong];
-    const error = await run(process.execPath, args, { cwd: REPO, env }).then(() => null, (failure: { code: number; stderr: string }) => failure);
-    assert.equal(error?.code, 1);
+    // A fresh config dir: the previous test trusted the real key in Labdesk's own store.
+    const freshEnv = { ...env, LABDESK_CONFIG_DIR: path.join(home, 'config-fresh') };
+    const error = await run(process.execPath, args, { cwd: REPO, env: freshEnv }).then(() => null, (failure: { code: number; stderr: string }) => failure);
+    assert.equal(error?.code, 1, error?.stderr);
     assert.match(error?.stderr ?? '', /CHANGED/);
     assert.match(error?.stderr ?? '', new RegExp(server.hostKeySha256.replace(/[+/]/g, '\\$&')));
   });

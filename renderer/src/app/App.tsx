@@ -3,6 +3,7 @@ import { setupMonaco } from '../editor/monaco-setup';
 import { FilesView } from '../files/FilesView';
 import { WelcomeView } from '../files/WelcomeView';
 import { DialogHost } from '../dialogs/DialogHost';
+import { PromptHost } from '../dialogs/PromptHost';
 import { Toasts } from '../notifications/Toasts';
 import { Panel } from '../panel/Panel';
 import { CommandPalette } from '../picker/CommandPalette';
@@ -48,6 +49,7 @@ export function App() {
       {picker === 'files' && <QuickOpen />}
       {picker === 'commands' && <CommandPalette />}
       <DialogHost />
+      <PromptHost />
       <Toasts />
     </div>
   );
