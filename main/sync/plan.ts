@@ -19,6 +19,7 @@ import type { BaseEntry, LocalEntry, PlanAction, RemoteEntry, RemoteStamp, SkipR
  *                             made itself and it is unchanged (skip: remote-symlink)
  *  anything below a remote symlink → skip (under-remote-symlink)
  *  a plan that would delete everything in a root with ≥ 2 synced entries → halted
+ *  a synced path that is now ignored or skipped locally is not a deletion: it stays remote
  */
 export interface PlanInput {
   readonly local: readonly LocalEntry[];
@@ -37,6 +38,11 @@ export interface PlanInput {
    * not, so a `touch` or a checkout of the same content is not taken for an edit.
    */
   readonly localHashes?: ReadonlyMap<string, string>;
+  /**
+   * Paths the local scan left out on purpose (now ignored, skipped links, case collisions).
+   * They are not local deletions: their server copies stay, like rsync's excluded files.
+   */
+  readonly excluded?: (path: string, isDir: boolean) => boolean;
 }
 
 const MIN_ENTRIES_FOR_EMPTY_ROOT_HALT = 2;
@@ -49,6 +55,9 @@ export function planSync(input: PlanInput): SyncPlan {
   const actions: PlanAction[] = [];
 
   for (const skipped of input.localSkipped ?? []) actions.push({ type: 'skip', ...skipped });
+  const skippedPaths = new Set((input.localSkipped ?? []).map((skipped) => skipped.path));
+  const leftOut = (path: string, isDir: boolean) =>
+    skippedPaths.has(path) || [...skippedPaths].some((skipped) => path.startsWith(`${skipped}/`)) || (input.excluded?.(path, isDir) ?? false);
 
   const paths = new Set<string>([...local.keys(), ...input.base.keys()]);
   for (const path of [...paths].sort()) {
@@ -71,6 +80,7 @@ export function planSync(input: PlanInput): SyncPlan {
       if (mine) actions.push({ type: 'skip', path, reason: 'special-file', detail: `${path} is a special file on the server; it is left alone.` });
       continue;
     }
+    if (!mine && leftOut(path, base?.kind === 'dir')) continue; // excluded, not deleted
     const action = mine ? planPresent(mine, theirs, base, input) : planDeleted(path, theirs, base, input.deleteRemote);
     if (action) actions.push(action);
   }

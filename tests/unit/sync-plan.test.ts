@@ -27,6 +27,7 @@ function plan(input: Omit<Partial<PlanInput>, 'base'> & { base?: BaseEntry[] }):
     ...(input.sameContent && { sameContent: input.sameContent }),
     ...(input.localHashes && { localHashes: input.localHashes }),
     ...(input.localSkipped && { localSkipped: input.localSkipped }),
+    ...(input.excluded && { excluded: input.excluded }),
   }).actions;
 }
 
@@ -200,6 +201,28 @@ describe('planSync: one row per rule', () => {
       name: 'local skips (case collisions, links leaving the root) are listed with their reason',
       input: { localSkipped: [{ path: 'Model.py', reason: 'case-collision', detail: 'Model.py and model.py differ only by case' }] },
       expected: ['skip:Model.py:case-collision'],
+    },
+    {
+      name: 'a synced file that is now ignored is not deleted, even with --delete',
+      input: {
+        remote: [rfile('wandb/run.log')],
+        base: [synced(file('wandb/run.log'), rfile('wandb/run.log'))],
+        deleteRemote: true,
+        local: [file('x.py')],
+        excluded: (path: string) => path.startsWith('wandb/'),
+      },
+      expected: ['upload:x.py:new'],
+    },
+    {
+      name: 'a synced file now skipped locally (case collision) is not deleted',
+      input: {
+        remote: [rfile('Model.py')],
+        base: [synced(file('Model.py'), rfile('Model.py'))],
+        deleteRemote: true,
+        local: [file('x.py')],
+        localSkipped: [{ path: 'Model.py', reason: 'case-collision', detail: 'Model.py and model.py differ only by case' }],
+      },
+      expected: ['upload:x.py:new', 'skip:Model.py:case-collision'],
     },
     {
       name: 'deleted folder with --delete goes after its files (deepest first)',
