@@ -131,6 +131,100 @@ export type PromptRequest =
       readonly echo: boolean;
     };
 
+
+// ---------------------------------------------------------------------------------------------
+// Sync (servers ("targets") and upload on save)
+
+/** A server the project syncs to, as kept in `.labdesk/project.json` (never a secret). */
+export interface SyncTargetInfo {
+  readonly name: string;
+  /** An ssh config alias (`gpu1`) or a host name / address. */
+  readonly host: string;
+  /** Absolute POSIX folder on the server that mirrors the project root. */
+  readonly remoteRoot: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly identityFile?: string;
+}
+
+export interface SyncTargets {
+  readonly targets: readonly SyncTargetInfo[];
+  /** The target upload-on-save pushes to, or null. */
+  readonly active: string | null;
+}
+
+export type SyncConnection = 'off' | 'connecting' | 'connected' | 'offline';
+
+export interface SyncConflict {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface SyncStatus {
+  readonly target: string | null;
+  readonly connection: SyncConnection;
+  /** Why the connection is offline or the last push failed; null when all is well. */
+  readonly error: string | null;
+  /** Local changes not on the server yet (queued saves + what the last plan would upload or delete). */
+  readonly pending: number;
+  readonly conflicts: readonly SyncConflict[];
+  readonly lastPush: { readonly at: string; readonly files: number } | null;
+}
+
+export type SyncPlanItemType = 'upload' | 'mkdir' | 'symlink' | 'delete' | 'conflict' | 'skip' | 'keep-remote';
+
+export interface SyncPlanItem {
+  readonly type: SyncPlanItemType;
+  readonly path: string;
+  /** Why (upload: new / changed / …; skip and conflict: the reason in words). */
+  readonly detail: string;
+}
+
+export interface SyncPlanSummary {
+  readonly target: string;
+  readonly host: string;
+  readonly counts: {
+    readonly upload: number;
+    readonly mkdir: number;
+    readonly symlink: number;
+    readonly delete: number;
+    readonly conflict: number;
+    readonly skip: number;
+    readonly keepRemote: number;
+  };
+  /** Everything the plan would do or refuses to do (files already in sync are left out). */
+  readonly items: readonly SyncPlanItem[];
+  readonly warnings: readonly { readonly path: string; readonly message: string }[];
+  /** Set when the plan must not run (e.g. it would empty the server folder). */
+  readonly halted: string | null;
+  /** True when `items` was cut at the list limit (counts are complete). */
+  readonly truncated: boolean;
+}
+
+export interface SyncIssueInfo {
+  readonly path: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface SyncRunReport {
+  readonly uploaded: number;
+  readonly deleted: number;
+  readonly created: number;
+  readonly conflicts: readonly SyncIssueInfo[];
+  readonly errors: readonly SyncIssueInfo[];
+  readonly skipped: readonly SyncIssueInfo[];
+  readonly warnings: readonly { readonly path: string; readonly message: string }[];
+  readonly keptRemote: number;
+  readonly bytes: number;
+  readonly seconds: number;
+}
+
+export type RemoteFileContent =
+  | { readonly kind: 'text'; readonly path: string; readonly text: string; readonly size: number }
+  | { readonly kind: 'binary' | 'too-large'; readonly path: string; readonly size: number }
+  | { readonly kind: 'missing'; readonly path: string; readonly size: 0 };
+
 // ---------------------------------------------------------------------------------------------
 // Methods
 
@@ -165,6 +259,24 @@ export interface LabdeskApi {
   tasks: {
     cancel(arg: { id: string }): Promise<{ cancelled: boolean }>;
   };
+  sync: {
+    /** The project's targets and the active one. */
+    targets(arg: Record<string, never>): Promise<SyncTargets>;
+    /** Adds or replaces a target in `.labdesk/project.json` (atomically; other settings are kept). */
+    saveTarget(arg: { name: string; host: string; remoteRoot: string; port?: number; user?: string; identityFile?: string }): Promise<SyncTargets>;
+    removeTarget(arg: { name: string }): Promise<SyncTargets>;
+    /** Connects to a target (null: disconnects), plans, and turns upload on save on for it. */
+    activate(arg: { name: string | null }): Promise<SyncStatus>;
+    status(arg: Record<string, never>): Promise<SyncStatus>;
+    /** Scans both sides and plans a full sync of the active target; nothing is written. */
+    plan(arg: { deleteRemote: boolean }): Promise<SyncPlanSummary>;
+    /** Plans and carries out a full sync of the active target (a cancellable task). */
+    run(arg: { deleteRemote: boolean }): Promise<SyncRunReport>;
+    /** The server's version of a file (for the conflict diff); remembers what was seen. */
+    readRemote(arg: { path: string }): Promise<RemoteFileContent>;
+    /** 'mine' uploads the local file over the server version last read; 'theirs' downloads it. */
+    resolveConflict(arg: { path: string; choice: 'mine' | 'theirs' }): Promise<SyncStatus>;
+  };
   prompts: {
     /** Answers a `prompt` event: true/false for a host key, the text (or null to cancel) for a secret. */
     answer(arg: { id: string; value: string | boolean | null }): Promise<{ accepted: boolean }>;
@@ -181,6 +293,8 @@ export interface LabdeskEvents {
   prompt: PromptRequest;
   /** A prompt was answered elsewhere or timed out; the window should close its dialog. */
   'prompt.closed': { readonly id: string };
+  /** Where the code is relative to the active server; sent on every change. */
+  'sync.status': SyncStatus;
 }
 
 export type EventName = keyof LabdeskEvents;
@@ -202,6 +316,15 @@ export const METHOD_NAMES = [
   'workspace.rename',
   'workspace.delete',
   'tasks.cancel',
+  'sync.targets',
+  'sync.saveTarget',
+  'sync.removeTarget',
+  'sync.activate',
+  'sync.status',
+  'sync.plan',
+  'sync.run',
+  'sync.readRemote',
+  'sync.resolveConflict',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 
@@ -213,6 +336,7 @@ export const EVENT_NAMES = [
   'progress',
   'prompt',
   'prompt.closed',
+  'sync.status',
 ] as const satisfies readonly EventName[];
 
 type MethodNameOf<T> = {
@@ -236,6 +360,9 @@ export type ResultOf<N extends MethodName> =
 type Missing = Exclude<MethodName, (typeof METHOD_NAMES)[number]>;
 const everyMethodListed: [Missing] extends [never] ? true : Missing = true;
 void everyMethodListed;
+type MissingEvent = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
+const everyEventListed: [MissingEvent] extends [never] ? true : MissingEvent = true;
+void everyEventListed;
 
 // ---------------------------------------------------------------------------------------------
 // Errors and envelopes
@@ -252,6 +379,10 @@ export type ErrorCode =
   | 'permission-denied'
   | 'disk-full'
   | 'changed-on-disk'
+  /** Sync: the server's copy changed since it was last synced or shown; nothing was written. */
+  | 'conflict'
+  /** Sync: no target is active, or its connection is not up. */
+  | 'not-connected'
   | 'not-supported'
   | 'cancelled'
   | 'internal';

@@ -1,5 +1,6 @@
-import type { AppInfo, FileChange, WorkspaceInfo } from '../../preload/api';
+import type { AppInfo, FileChange, WorkspaceInfo, WriteResult } from '../../preload/api';
 import { SettingsStore } from '../settings/settings-store';
+import { SyncService } from '../sync/sync-service';
 import { indexFiles } from '../workspace/file-index';
 import { type WorkspaceWatcher, watchWorkspace } from '../workspace/watch-workspace';
 import { type MoveToTrash, Workspace } from '../workspace/workspace';
@@ -16,6 +17,11 @@ export interface HostCapabilities {
   readonly moveToTrash: MoveToTrash;
   /** Native folder picker; absent in web mode, where the UI shows a path field instead. */
   readonly pickFolder?: () => Promise<string | null>;
+  /**
+   * known_hosts files for sync connections instead of ssh config's (tests; `LABDESK_KNOWN_HOSTS`
+   * does the same for `labdesk web`). Labdesk's own trust store is consulted either way.
+   */
+  readonly knownHostsFiles?: readonly string[];
 }
 
 /**
@@ -28,6 +34,8 @@ export class Session {
   /** Questions for the person in this window (host keys, passwords). */
   readonly prompts = new PromptBroker(this.events);
   readonly settings: SettingsStore;
+  /** Servers, the active target's connection, upload on save. */
+  readonly sync: SyncService;
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
 
@@ -37,6 +45,13 @@ export class Session {
     settings?: SettingsStore,
   ) {
     this.settings = settings ?? new SettingsStore(capabilities.configDir);
+    this.sync = new SyncService({
+      events: this.events,
+      tasks: this.tasks,
+      prompter: this.prompts,
+      configDir: capabilities.configDir,
+      ...(capabilities.knownHostsFiles !== undefined && { knownHostsFiles: capabilities.knownHostsFiles }),
+    });
   }
 
   info(): AppInfo {
@@ -61,6 +76,8 @@ export class Session {
     await this.watcher?.close();
     this.watcher = null;
     this.workspace = next;
+    // The active server belonged to the previous folder.
+    await this.sync.setRoot(next.root);
     try {
       this.watcher = await watchWorkspace(next.root, (changes: FileChange[]) => this.events.emit('workspace.changed', { changes }));
     } catch (error) {
@@ -78,6 +95,16 @@ export class Session {
     return info;
   }
 
+  /**
+   * `workspace.write`, then upload on save: the file is pushed to the active server at once
+   * (guarded by its base; a server edit becomes a conflict). The save does not wait for it.
+   */
+  async writeFile(relative: string, text: string, expectedMtimeMs?: number): Promise<WriteResult> {
+    const result = await this.requireWorkspace().write(relative, text, expectedMtimeMs);
+    this.sync.saved(result.path);
+    return result;
+  }
+
   async pickAndOpen(): Promise<WorkspaceInfo | null> {
     const pick = this.capabilities.pickFolder ?? fail('not-supported', 'This window cannot show a folder picker; type the folder path instead.');
     const folder = await pick();
@@ -93,6 +120,7 @@ export class Session {
 
   async close(): Promise<void> {
     this.prompts.cancelAll();
+    await this.sync.close();
     await this.watcher?.close();
     this.watcher = null;
   }

@@ -48,6 +48,28 @@ export function buildProgram(): Command {
       });
     });
 
+  program
+    .command('watch')
+    .description('push LOCAL_DIR to TARGET, then every change, until Ctrl-C / SIGTERM; never overwrites a file changed on the server')
+    .argument('<local_dir>', 'project folder on this machine')
+    .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir')
+    .option('-i, --identity <file>', 'private key to use (instead of ssh config / the target)')
+    .option('--known-hosts <file>', 'known_hosts file to check the host key against (instead of ssh config)')
+    .option('--accept-new', 'trust and remember the host key of a server seen for the first time')
+    .option('--delete', 'also delete on the server what is deleted here (never after a burst of changes such as a branch switch)')
+    .option('--json', 'one JSON line per event: {"event":"push","uploaded","deleted","conflicts","bytes","seconds",…}, {"event":"state","state"}, …')
+    .addHelpText('after', '\nExit status after SIGINT/SIGTERM: 0 in sync, 3 conflicts remain (listed), 1 error (message on stderr).')
+    .action(async (localDir: string, target: string, options: { identity?: string; knownHosts?: string; acceptNew?: boolean; delete?: boolean; json?: boolean }) => {
+      const { runWatchCommand } = await import('./watch-command');
+      process.exitCode = await runWatchCommand(localDir, target, {
+        ...(options.identity !== undefined && { identity: options.identity }),
+        ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),
+        acceptNew: options.acceptNew === true,
+        delete: options.delete === true,
+        json: options.json === true,
+      });
+    });
+
   return program;
 }
 

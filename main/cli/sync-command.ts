@@ -34,6 +34,8 @@ export interface OpenedTarget {
   readonly ssh: SshSession;
   readonly target: SyncTarget;
   readonly ignoreExtra: readonly string[];
+  /** Opens another connection to the same host with the same settings (reconnects; `ssh` is the first). */
+  readonly connect: () => Promise<SshSession>;
 }
 
 /** Resolves the project, the target and ssh config, connects, and loads the base. Shared by sync and watch. */
@@ -52,21 +54,24 @@ export async function openTarget(localDir: string, targetSpec: string, options: 
     ...(target.port !== undefined && { port: target.port }),
   });
   const identity = options.identity ?? target.identityFile;
-  const ssh = await connectSsh(host, {
+  const connectOptions = {
     prompter: terminalPrompter({ acceptNewHostKeys: options.acceptNew }),
     trustStore: new TrustStore(defaultConfigDir()),
+    // Shared by reconnects, so a passphrase typed once is not asked again.
     secrets: new SecretCache(),
     ...(options.knownHosts !== undefined && { knownHostsFiles: [path.resolve(options.knownHosts)] }),
     ...(identity !== undefined && { identityFiles: [expandHome(identity)] }),
-    resolveHop: (hop) => resolveJumpHop(hop, configFile ? { configFile } : {}),
+    resolveHop: (hop: string) => resolveJumpHop(hop, configFile ? { configFile } : {}),
     agent: process.env.SSH_AUTH_SOCK,
-  });
+  };
+  const connect = () => connectSsh(host, connectOptions);
+  const ssh = await connect();
   try {
     const sftp = await openSftp(ssh.client);
     const hostLabel = `${host.user}@${host.hostname}:${host.port}`;
     const state = await SyncState.load(localRoot, { target: target.name, host: hostLabel, remoteRoot: target.remoteRoot });
     const ignore = await loadIgnoreRules(localRoot, { extraPatterns: project.ignore });
-    return { session: { localRoot, remoteRoot: target.remoteRoot, hostLabel, client: ssh.client, sftp, state, ignore }, ssh, target, ignoreExtra: project.ignore };
+    return { session: { localRoot, remoteRoot: target.remoteRoot, hostLabel, client: ssh.client, sftp, state, ignore }, ssh, target, ignoreExtra: project.ignore, connect };
   } catch (error) {
     ssh.close();
     throw error;
@@ -112,7 +117,7 @@ function printPlan(actions: readonly { type: string; path: string }[], counts: R
   for (const action of actions) if (action.type !== 'adopt') out(`    ${action.type.padEnd(11)} ${action.path}`);
 }
 
-function printReport(report: SyncReport, out: (line: string) => void): void {
+export function printReport(report: SyncReport, out: (line: string) => void): void {
   out(`  uploaded ${report.uploaded} files (${formatBytes(report.bytes)}), created ${report.created}, deleted ${report.deleted} in ${round(report.seconds)} s`);
   const section = (title: string, items: readonly { path: string; message: string }[]) => {
     if (items.length === 0) return;
@@ -126,7 +131,7 @@ function printReport(report: SyncReport, out: (line: string) => void): void {
   if (report.keptRemote.length > 0) out(`  ${report.keptRemote.length} deleted here but kept on the server (pass --delete to remove them).`);
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
   if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;

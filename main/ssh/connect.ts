@@ -73,12 +73,16 @@ function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<
   const knownHostsFiles = options.knownHostsFiles ?? [...host.userKnownHostsFiles, ...host.globalKnownHostsFiles];
   // With HostKeyAlias, OpenSSH looks the alias up alone (no [name]:port); checkHostKey knows that.
   const keyName = host.hostKeyAlias ?? host.hostname;
+  // ssh2's readyTimeout would keep running while a person reads a host key or types a password;
+  // our own handshake timer pauses for as long as a question is open.
+  const timer = new PausableTimer(timeoutMs);
+  const prompter = pausingPrompter(options.prompter, timer);
   const auth = createAuthHandler({
     host: host.hostname,
     user: host.user,
     agent: options.agent,
     identityFiles: options.identityFiles ?? host.identityFiles,
-    prompter: options.prompter,
+    prompter,
     secrets: options.secrets,
   });
   let refusal: SshConnectError | null = null;
@@ -102,7 +106,7 @@ function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<
     if (verdict.status === 'trusted') return true;
     if (verdict.status === 'unknown') {
       const autoAccept = host.strictHostKeyChecking === 'accept-new' || host.strictHostKeyChecking === 'no' || host.strictHostKeyChecking === 'off';
-      const accepted = autoAccept || (await options.prompter.confirmHostKey({ host: keyName, port: host.port, keyType: verdict.keyType, fingerprint: verdict.fingerprint }));
+      const accepted = autoAccept || (await prompter.confirmHostKey({ host: keyName, port: host.port, keyType: verdict.keyType, fingerprint: verdict.fingerprint }));
       if (accepted) {
         await options.trustStore.trust(host.hostname, host.port, key, host.hostKeyAlias ?? undefined);
         return true;
@@ -118,7 +122,7 @@ function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<
     host: host.hostname,
     port: host.port,
     username: host.user,
-    readyTimeout: timeoutMs,
+    readyTimeout: 0, // replaced by `timer` above
     keepaliveInterval: host.serverAliveInterval > 0 ? host.serverAliveInterval * 1000 : DEFAULT_KEEPALIVE_MS,
     keepaliveCountMax: host.serverAliveCountMax > 0 ? host.serverAliveCountMax : 3,
     hostVerifier,
@@ -130,14 +134,22 @@ function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<
     const client = new Client();
     const onClose = () => fail(new Error('connection closed during the handshake'));
     const fail = (error: unknown) => {
+      timer.stop();
       client.removeAllListeners('ready');
       client.removeListener('close', onClose);
       // ssh2 may emit more errors while tearing down (e.g. "Connection lost before handshake").
       client.on('error', () => undefined);
-      client.end();
+      // destroy, not end: a server that never answered would keep a polite close waiting forever.
+      client.destroy();
       reject(refusal ?? describeConnectError(error, where, auth.tried, timeoutMs));
     };
+    timer.start(() => {
+      const error = new Error('Timed out while waiting for handshake') as Error & { level: string };
+      error.level = 'client-timeout';
+      fail(error);
+    });
     client.once('ready', () => {
+      timer.stop();
       client.removeListener('error', fail);
       client.removeListener('close', onClose);
       // Later errors (a dropped link) are the owner's to handle; without a listener they would crash.
@@ -150,6 +162,60 @@ function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<
     client.once('close', onClose);
     client.connect(config);
   });
+}
+
+/** A one-shot timeout that can be paused (while a prompt is open) and resumed with the time left. */
+class PausableTimer {
+  private handle: NodeJS.Timeout | null = null;
+  private remaining: number;
+  private startedAt = 0;
+  private onTimeout: (() => void) | null = null;
+  private pauses = 0;
+
+  constructor(timeoutMs: number) {
+    this.remaining = timeoutMs;
+  }
+
+  start(onTimeout: () => void): void {
+    this.onTimeout = onTimeout;
+    this.resume();
+  }
+
+  pause(): void {
+    this.pauses += 1;
+    if (this.handle === null) return;
+    clearTimeout(this.handle);
+    this.handle = null;
+    this.remaining -= Date.now() - this.startedAt;
+  }
+
+  resume(): void {
+    if (this.pauses > 0) this.pauses -= 1;
+    if (this.pauses > 0 || this.handle !== null || this.onTimeout === null) return;
+    this.startedAt = Date.now();
+    this.handle = setTimeout(() => this.onTimeout?.(), Math.max(0, this.remaining));
+  }
+
+  stop(): void {
+    if (this.handle !== null) clearTimeout(this.handle);
+    this.handle = null;
+    this.onTimeout = null;
+  }
+}
+
+function pausingPrompter(prompter: Prompter, timer: PausableTimer): Prompter {
+  const paused = async <T>(question: () => Promise<T>): Promise<T> => {
+    timer.pause();
+    try {
+      return await question();
+    } finally {
+      timer.resume();
+    }
+  };
+  return {
+    confirmHostKey: (question) => paused(() => prompter.confirmHostKey(question)),
+    askSecret: (question) => paused(() => prompter.askSecret(question)),
+  };
 }
 
 function forward(client: Client, host: string, port: number, label: string): Promise<Duplex> {

@@ -4,13 +4,13 @@ import type { Client, SFTPWrapper } from 'ssh2';
 import { execCommand } from '../ssh/remote-exec';
 import { hashLocalFile, hashRemoteFiles } from './content-hash';
 import type { IgnoreRules } from './ignore-rules';
-import { scanLocal } from './local-scan';
+import { scanLocal, type LocalSkip } from './local-scan';
 import { planSync, sameStamp, stampOf } from './plan';
 import { scanRemote } from './remote-scan';
 import { ensureRemoteDir, lstatRemote, removeRemote, symlinkRemote } from './remote-ops';
 import { findCrlfShebangs } from './shebang-check';
 import type { SyncState } from './sync-state';
-import type { LocalEntry, PlanAction, PlanWarning, RemoteEntry, SyncPlan } from './sync-types';
+import type { BaseEntry, LocalEntry, PlanAction, PlanWarning, RemoteEntry, SyncPlan } from './sync-types';
 import { uploadFiles } from './transfer';
 
 /** One target's sync: both roots, the open connection, and the base kept for it. */
@@ -30,6 +30,11 @@ export interface PreparedSync {
   readonly local: ReadonlyMap<string, LocalEntry>;
   readonly remote: ReadonlyMap<string, RemoteEntry>;
   readonly remoteScan: 'find' | 'sftp';
+  /**
+   * Set when the plan covers only these paths (the watcher's partial plans): `local` and
+   * `remote` then describe only them, and the base of every other path is left alone.
+   */
+  readonly scope?: ReadonlySet<string>;
 }
 
 export interface SyncProgress {
@@ -63,21 +68,46 @@ export interface SyncReport {
 export async function prepareSync(session: SyncSession, options: { deleteRemote: boolean; signal?: AbortSignal }): Promise<PreparedSync> {
   const [localScan, remoteScan] = await Promise.all([
     scanLocal(session.localRoot, { ignore: session.ignore, ...(options.signal && { signal: options.signal }) }),
-    scanRemote({ exec: (command: string) => execCommand(session.client, command), sftp: session.sftp }, session.remoteRoot),
+    scanRemote({ exec: (command: string) => execCommand(session.client, command), sftp: session.sftp }, session.remoteRoot, { hostLabel: session.hostLabel }),
   ]);
+  const plan = await planEntries(session, {
+    local: localScan.entries,
+    localSkipped: localScan.skipped,
+    remote: remoteScan.entries,
+    base: session.state.entries,
+    deleteRemote: options.deleteRemote,
+  });
   const local = new Map(localScan.entries.map((entry) => [entry.path, entry]));
   const remote = new Map(remoteScan.entries.map((entry) => [entry.path, entry]));
-  const base = session.state.entries;
+  return { plan, local, remote, remoteScan: remoteScan.method };
+}
+
+export interface PlanEntriesInput {
+  readonly local: readonly LocalEntry[];
+  readonly localSkipped: readonly LocalSkip[];
+  readonly remote: readonly RemoteEntry[];
+  /** The base of the paths planned (all of it for a full sync). */
+  readonly base: ReadonlyMap<string, BaseEntry>;
+  readonly deleteRemote: boolean;
+}
+
+/**
+ * The half of prepareSync after the scans: hashes what stamps cannot decide, plans, and adds
+ * the CRLF-shebang warnings. The watcher calls it with the few paths that changed.
+ */
+export async function planEntries(session: SyncSession, input: PlanEntriesInput): Promise<SyncPlan> {
+  const remote = new Map(input.remote.map((entry) => [entry.path, entry]));
+  const { base } = input;
 
   // Same size, new mtime: hash to tell a touch from an edit.
-  const touched = localScan.entries.filter((entry) => {
+  const touched = input.local.filter((entry) => {
     const stamp = base.get(entry.path)?.local;
     return entry.kind === 'file' && stamp && stamp.size === entry.size && stamp.mtimeMs !== entry.mtimeMs;
   });
   const localHashes = await hashAll(session.localRoot, touched.map((entry) => entry.path));
 
   // Both sides have a file and the base cannot vouch for the remote one: compare content.
-  const undecided = localScan.entries.filter((entry) => {
+  const undecided = input.local.filter((entry) => {
     const theirs = remote.get(entry.path);
     if (entry.kind !== 'file' || theirs?.kind !== 'file' || theirs.size !== entry.size) return false;
     const stamp = base.get(entry.path)?.remote;
@@ -91,17 +121,18 @@ export async function prepareSync(session: SyncSession, options: { deleteRemote:
   }
 
   const plan = planSync({
-    local: localScan.entries,
-    localSkipped: localScan.skipped,
-    remote: remoteScan.entries,
+    local: input.local,
+    localSkipped: input.localSkipped,
+    remote: input.remote,
     base,
-    deleteRemote: options.deleteRemote,
+    deleteRemote: input.deleteRemote,
     sameContent,
     localHashes,
+    excluded: (entryPath, isDir) => session.ignore.isIgnored(entryPath, isDir),
   });
   const uploads = plan.actions.flatMap((action) => (action.type === 'upload' ? [action.path] : []));
   const warnings = await findCrlfShebangs(session.localRoot, uploads);
-  return { plan: { ...plan, warnings: [...plan.warnings, ...warnings] }, local, remote, remoteScan: remoteScan.method };
+  return { ...plan, warnings: [...plan.warnings, ...warnings] };
 }
 
 /** How often the base is saved while a long transfer runs (each save is atomic). */
@@ -115,7 +146,14 @@ const STATE_SAVE_INTERVAL_MS = 500;
 export async function executeSync(
   session: SyncSession,
   prepared: PreparedSync,
-  options: { signal?: AbortSignal; onProgress?: (progress: SyncProgress) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (progress: SyncProgress) => void;
+    /** Files in flight (default: the transfer's). 1 uploads in the plan's order, one after the other. */
+    concurrency?: number;
+    /** The caller just saw the remote root is a folder: skip re-checking it (one RTT per path component). */
+    remoteRootExists?: boolean;
+  } = {},
 ): Promise<SyncReport> {
   const started = Date.now();
   const { plan } = prepared;
@@ -146,7 +184,7 @@ export async function executeSync(
   }
 
   try {
-    await ensureRemoteDir(session.sftp, session.remoteRoot);
+    if (!options.remoteRootExists) await ensureRemoteDir(session.sftp, session.remoteRoot);
     for (const action of byType('mkdir')) {
       options.signal?.throwIfAborted();
       const error = await ensureRemoteDir(session.sftp, remotePath(action.path), { mode: action.mode, below: session.remoteRoot }).then(() => null, (failure: Error) => failure);
@@ -172,6 +210,7 @@ export async function executeSync(
       })),
       {
         ...(options.signal && { signal: options.signal }),
+        ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
         onProgress: (progress) => options.onProgress?.({ filesDone: progress.filesDone, filesTotal: progress.filesTotal, bytesDone: progress.bytesDone, bytesTotal }),
       },
     );
@@ -241,6 +280,7 @@ export async function executeSync(
 
     // Gone on both sides: nothing left to remember.
     for (const entryPath of [...session.state.entries.keys()]) {
+      if (prepared.scope && !prepared.scope.has(entryPath)) continue;
       if (!prepared.local.has(entryPath) && !prepared.remote.has(entryPath) && !plan.actions.some((action) => action.path === entryPath)) session.state.forget(entryPath);
     }
   } finally {

@@ -21,15 +21,24 @@ export interface WebApp {
  * Starts the real `labdesk web` command (the same entry a user runs) on a free port with a
  * throwaway config dir and trash, against a fresh sample project, and opens it in Chromium.
  */
-export async function startLabdeskWeb(options: { openProject: boolean }): Promise<{ app: WebApp; stop: () => Promise<void> }> {
+export async function startLabdeskWeb(options: {
+  openProject: boolean;
+  /** Extra environment for `labdesk web` (e.g. LABDESK_SSH_CONFIG, LABDESK_KNOWN_HOSTS); undefined removes a variable. */
+  env?: Record<string, string | undefined>;
+}): Promise<{ app: WebApp; stop: () => Promise<void> }> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'labdesk-e2e-'));
   const { dir, outside } = await makeSampleProject(home);
   const configDir = path.join(home, 'config');
   const dataHome = path.join(home, 'xdg-data');
   const args = ['bin/labdesk.mjs', 'web', '--port', '0', ...(options.openProject ? [dir] : [])];
+  const env: NodeJS.ProcessEnv = { ...process.env, LABDESK_CONFIG_DIR: configDir, XDG_DATA_HOME: dataHome };
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   const child = spawn(process.execPath, args, {
     cwd: REPO,
-    env: { ...process.env, LABDESK_CONFIG_DIR: configDir, XDG_DATA_HOME: dataHome },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await readUrl(child);

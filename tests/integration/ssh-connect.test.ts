@@ -129,6 +129,18 @@ describe('connectSsh against real OpenSSH servers', () => {
     assert.equal(questions.length, 2);
   });
 
+  it('the handshake timeout pauses while the person reads the host key question', async () => {
+    const empty = path.join(home, 'empty_known_hosts_slow');
+    await writeFile(empty, '');
+    const host = await resolveSshHost('lab-gpu1', { configFile: sshConfig });
+    const slowYes: Prompter = {
+      confirmHostKey: () => new Promise((resolve) => setTimeout(() => resolve(true), 2500)),
+      askSecret: async () => null,
+    };
+    const session = await connectSsh(host, options({ knownHostsFiles: [empty], trustStore: new TrustStore(path.join(home, 'slow-config')), prompter: slowYes, readyTimeoutMs: 1500 }));
+    session.close();
+  });
+
   it('authenticates through a real ssh-agent', async (t) => {
     if (!existsSync('/usr/bin/ssh-agent')) return t.skip('ssh-agent is not installed (openssh-client)');
     const socket = path.join(home, 'agent.sock');

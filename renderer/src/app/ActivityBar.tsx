@@ -18,6 +18,18 @@ export function ActivityBar() {
           <path d="M4 3h9l5 5v13H4z M13 3v5h5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" />
         </svg>
       </button>
+      <button
+        type="button"
+        className="activity-button"
+        aria-label="Server"
+        title="Server: targets, sync and conflicts"
+        aria-pressed={view === 'server' && sideBarOpen}
+        onClick={() => (view === 'server' && sideBarOpen ? toggleSideBar() : showView('server'))}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M4 4h16v6H4z M4 14h16v6H4z M7 7h.01 M7 17h.01" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" strokeLinecap="round" />
+        </svg>
+      </button>
       <div className="activity-spacer" />
       <button
         type="button"

@@ -9,6 +9,8 @@ import { Panel } from '../panel/Panel';
 import { CommandPalette } from '../picker/CommandPalette';
 import { QuickOpen } from '../picker/QuickOpen';
 import { StatusBar } from '../status/StatusBar';
+import { ServerView } from '../sync/ServerView';
+import { SyncDialogs } from '../sync/SyncDialogs';
 import { useConnection } from '../state/connection-store';
 import { useUi } from '../state/ui-store';
 import { useWorkspace } from '../state/workspace-store';
@@ -23,7 +25,7 @@ export function App() {
   useGlobalShortcuts();
   useTheme();
   const workspace = useWorkspace((state) => state.info);
-  const { sideBarOpen, panelOpen, picker } = useUi();
+  const { sideBarOpen, panelOpen, picker, view } = useUi();
   const lostReason = useConnection((state) => state.lostReason);
 
   return (
@@ -37,7 +39,7 @@ export function App() {
         <ActivityBar />
         {sideBarOpen && (
           <aside className="side-bar" aria-label="Side bar">
-            {workspace ? <FilesView /> : <WelcomeView />}
+            {view === 'server' ? <ServerView /> : workspace ? <FilesView /> : <WelcomeView />}
           </aside>
         )}
         <main className="main-area">
@@ -48,6 +50,7 @@ export function App() {
       <StatusBar />
       {picker === 'files' && <QuickOpen />}
       {picker === 'commands' && <CommandPalette />}
+      <SyncDialogs />
       <DialogHost />
       <PromptHost />
       <Toasts />

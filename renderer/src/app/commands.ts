@@ -4,6 +4,7 @@ import { useUi } from '../state/ui-store';
 import { useWorkspace } from '../state/workspace-store';
 import { hasActiveCodeEditor, runEditorAction } from '../editor/active-editor';
 import { deleteSelected, newEntry, renameSelected } from '../files/file-actions';
+import { useSync } from '../sync/sync-store';
 
 export interface Command {
   readonly id: string;
@@ -41,6 +42,35 @@ export const COMMANDS: readonly Command[] = [
   { id: 'files.delete', title: 'Move to Trash…', enabled: () => useWorkspace.getState().selected !== null, run: () => deleteSelected() },
   { id: 'files.refresh', title: 'Refresh Explorer', enabled: hasWorkspace, run: () => useWorkspace.getState().reloadAll() },
   { id: 'files.collapseAll', title: 'Collapse Folders in Explorer', enabled: hasWorkspace, run: () => useWorkspace.getState().collapseAll() },
+  { id: 'sync.showServer', title: 'Show Server View', enabled: hasWorkspace, run: () => useUi.getState().showView('server') },
+  {
+    id: 'sync.addServer',
+    title: 'Add Server…',
+    enabled: hasWorkspace,
+    run: () => {
+      useUi.getState().showView('server');
+      useSync.getState().newDraft();
+    },
+  },
+  { id: 'sync.activateTarget', title: 'Activate Target…', enabled: hasWorkspace, run: () => activateTarget() },
+  {
+    id: 'sync.deactivateTarget',
+    title: 'Deactivate Target',
+    enabled: () => useSync.getState().status.connection !== 'off',
+    run: () => useSync.getState().activate(null),
+  },
+  {
+    id: 'sync.syncNow',
+    title: 'Sync Now…',
+    enabled: () => useSync.getState().status.connection === 'connected',
+    run: () => useSync.getState().openPreview(),
+  },
+  {
+    id: 'sync.showConflicts',
+    title: 'Show Sync Conflicts',
+    enabled: () => useSync.getState().status.conflicts.length > 0,
+    run: () => useUi.getState().showView('server'),
+  },
   { id: 'view.toggleSideBar', title: 'Toggle Side Bar', shortcut: 'Mod+B', run: () => useUi.getState().toggleSideBar() },
   { id: 'view.togglePanel', title: 'Toggle Panel', shortcut: 'Mod+J', run: () => useUi.getState().togglePanel() },
   {
@@ -70,6 +100,17 @@ async function openFolder(): Promise<void> {
   if (app?.canPickFolder) return useWorkspace.getState().pickAndOpen();
   // Web mode: the folder path field lives in the welcome view; go back to it.
   useWorkspace.getState().showWelcome();
+}
+
+/** One target: activate it; several: the Server view lists them with their Activate buttons. */
+async function activateTarget(): Promise<void> {
+  useUi.getState().showView('server');
+  const sync = useSync.getState();
+  await sync.load();
+  const { targets } = useSync.getState();
+  const only = targets[0];
+  if (targets.length === 0) useSync.getState().newDraft();
+  else if (targets.length === 1 && only) await useSync.getState().activate(only.name);
 }
 
 export function runCommand(id: string): void {

@@ -4,6 +4,7 @@ import { notify } from '../state/notifications-store';
 import { useSettings } from '../state/settings-store';
 import { useTasks } from '../state/tasks-store';
 import { useWorkspace } from '../state/workspace-store';
+import { useSync } from '../sync/sync-store';
 import { runCommand } from './commands';
 
 /** Main → renderer events go to the stores that own the state they describe. */
@@ -18,7 +19,11 @@ export function wireEvents(api: Api): void {
       useWorkspace.getState().opened(info);
     }
     void useSettings.getState().refresh();
+    useSync.getState().reset();
+    void useSync.getState().load();
   });
+  api.on('sync.status', (status) => useSync.getState().setStatus(status));
+  void useSync.getState().refreshStatus();
   api.on('notification', (notification) => {
     notify(notification.level, notification.message, {
       id: notification.id,

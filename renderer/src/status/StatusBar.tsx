@@ -7,6 +7,36 @@ import { useWorkspace } from '../state/workspace-store';
 import type { TaskProgress } from '../../../preload/api';
 import { languageName } from '../editor/languages';
 import { activeTab, useEditor } from '../state/editor-store';
+import { describeSync, useSync } from '../sync/sync-store';
+
+/** "gpu1 ● connected · sync: up to date"; click → the Server view (UI.md). */
+function SyncItem() {
+  const status = useSync((state) => state.status);
+  const showView = useUi((state) => state.showView);
+  const hasWorkspace = useWorkspace((state) => state.info !== null);
+  if (!hasWorkspace) return null;
+  if (status.target === null) {
+    return (
+      <button type="button" className="status-button" aria-label="Sync status: no server" onClick={() => showView('server')}>
+        ○ no server
+      </button>
+    );
+  }
+  const { connection, sync } = describeSync(status);
+  const label = `${status.target} ${connection} · sync: ${sync}${status.error ? ` — ${status.error}` : ''}`;
+  return (
+    <button
+      type="button"
+      className={`status-button sync-status conn-${status.connection}${status.conflicts.length > 0 ? ' has-conflicts' : ''}`}
+      aria-label={`Sync status: ${label}`}
+      title={status.error ?? label}
+      onClick={() => showView('server')}
+    >
+      {status.target} <span aria-hidden="true">●</span> {connection} · sync: {sync}
+      {status.error && <span className="sync-error-mark"> ⚠</span>}
+    </button>
+  );
+}
 
 function TaskItem({ task }: { task: TaskProgress }) {
   const counts = task.total !== null ? `${task.done.toLocaleString()} / ${task.total.toLocaleString()}` : task.done.toLocaleString();
@@ -47,6 +77,7 @@ export function StatusBar() {
         <span className="status-item" title={info?.root}>
           {info ? info.name : 'No folder open'}
         </span>
+        <SyncItem />
         {tasks.map((task) => (
           <TaskItem key={task.id} task={task} />
         ))}
