@@ -1,34 +1,28 @@
 import type { SFTPWrapper, Stats } from 'ssh2';
 import { sameStamp } from './plan';
+import { SftpError, sftpSession } from './sftp-client';
 import type { RemoteStamp } from './sync-types';
 
-const NO_SUCH_FILE = 2;
-
-function isMissing(error: unknown): boolean {
-  return (error as { code?: number } | null)?.code === NO_SUCH_FILE;
-}
+/**
+ * Guarded one-off operations on remote entries (folders, links, deletions) for the sync engine.
+ * They go through SftpSession, which fails fast once the connection has dropped instead of
+ * waiting for an answer that ssh2 would never deliver.
+ */
 
 function stampOfStats(stats: Stats): RemoteStamp {
   return { size: stats.size, mtime: stats.mtime, mode: stats.mode & 0o7777 };
 }
 
 /** lstat on the server (never follows a link); null when nothing is there. */
-export function lstatRemote(sftp: SFTPWrapper, remotePath: string): Promise<RemoteStamp | null> {
-  return new Promise((resolve, reject) => {
-    sftp.lstat(remotePath, (error, stats) => {
-      if (error) return isMissing(error) ? resolve(null) : reject(error);
-      resolve(stampOfStats(stats));
-    });
-  });
+export async function lstatRemote(sftp: SFTPWrapper, remotePath: string): Promise<RemoteStamp | null> {
+  const stats = await sftpSession(sftp).lstatOrNull(remotePath);
+  return stats === null ? null : stampOfStats(stats);
 }
 
-function lstatKind(sftp: SFTPWrapper, remotePath: string): Promise<'dir' | 'symlink' | 'other' | null> {
-  return new Promise((resolve, reject) => {
-    sftp.lstat(remotePath, (error, stats) => {
-      if (error) return isMissing(error) ? resolve(null) : reject(error);
-      resolve(stats.isDirectory() ? 'dir' : stats.isSymbolicLink() ? 'symlink' : 'other');
-    });
-  });
+async function lstatKind(sftp: SFTPWrapper, remotePath: string): Promise<'dir' | 'symlink' | 'other' | null> {
+  const stats = await sftpSession(sftp).lstatOrNull(remotePath);
+  if (stats === null) return null;
+  return stats.isDirectory() ? 'dir' : stats.isSymbolicLink() ? 'symlink' : 'other';
 }
 
 /**
@@ -36,31 +30,32 @@ function lstatKind(sftp: SFTPWrapper, remotePath: string): Promise<'dir' | 'syml
  * (/home → /data/home); below it nothing is created through a link.
  */
 export async function ensureRemoteDir(sftp: SFTPWrapper, remotePath: string, options: { mode?: number; below?: string } = {}): Promise<void> {
+  const session = sftpSession(sftp);
   const start = options.below ?? '';
-  const rest = remotePath.slice(start.length).split('/').filter(Boolean);
   let current = start;
-  for (const part of rest) {
+  for (const part of remotePath.slice(start.length).split('/').filter(Boolean)) {
     current = `${current}/${part}`;
     const kind = await lstatKind(sftp, current);
     if (kind === 'dir') continue;
     if (kind === 'symlink' && options.below === undefined) continue;
     if (kind === 'symlink') throw new Error(`${current} is a symbolic link on the server; Labdesk does not create anything through it.`);
     if (kind === 'other') throw new Error(`${current} exists on the server and is not a folder.`);
-    await new Promise<void>((resolve, reject) =>
-      sftp.mkdir(current, { mode: options.mode ?? 0o755 }, (error) =>
-        error ? lstatKind(sftp, current).then((now) => (now === 'dir' ? resolve() : reject(error)), reject) : resolve(),
-      ),
-    );
+    try {
+      await session.mkdir(current, { mode: options.mode ?? 0o755 });
+    } catch (error) {
+      if ((await lstatKind(sftp, current)) !== 'dir') throw error; // lost a race with another mkdir: fine
+    }
   }
 }
 
 /**
  * Creates (or, for a link Labdesk made, replaces) a remote symlink; returns its new stamp.
- * ssh2 swaps the arguments for OpenSSH's reversed SSH_FXP_SYMLINK itself.
+ * SftpSession.symlink takes care of OpenSSH's reversed SSH_FXP_SYMLINK arguments.
  */
 export async function symlinkRemote(sftp: SFTPWrapper, linkTarget: string, remotePath: string, replace: boolean): Promise<RemoteStamp> {
-  if (replace) await new Promise<void>((resolve, reject) => sftp.unlink(remotePath, (error) => (error && !isMissing(error) ? reject(error) : resolve())));
-  await new Promise<void>((resolve, reject) => sftp.symlink(linkTarget, remotePath, (error) => (error ? reject(error) : resolve())));
+  const session = sftpSession(sftp);
+  if (replace) await session.unlink(remotePath).catch((error: unknown) => ignoreMissing(error));
+  await session.symlink(linkTarget, remotePath);
   const stamp = await lstatRemote(sftp, remotePath);
   if (!stamp) throw new Error(`${remotePath} vanished right after it was created.`);
   return stamp;
@@ -76,11 +71,25 @@ export async function removeRemote(
   kind: 'file' | 'dir' | 'symlink',
   expect: RemoteStamp | null,
 ): Promise<'removed' | 'gone' | 'changed' | 'not-empty'> {
+  const session = sftpSession(sftp);
   const current = await lstatRemote(sftp, remotePath);
   if (current === null) return 'gone';
   if (expect !== null && !sameStamp(current, expect)) return 'changed';
-  if (kind === 'dir') {
-    return new Promise((resolve) => sftp.rmdir(remotePath, (error) => resolve(error ? (isMissing(error) ? 'gone' : 'not-empty') : 'removed')));
+  try {
+    if (kind === 'dir') await session.rmdir(remotePath);
+    else await session.unlink(remotePath);
+    return 'removed';
+  } catch (error) {
+    if (isMissing(error)) return 'gone';
+    if (kind === 'dir' && error instanceof SftpError && error.kind !== 'connection-lost') return 'not-empty';
+    throw error;
   }
-  return new Promise((resolve, reject) => sftp.unlink(remotePath, (error) => (error ? (isMissing(error) ? resolve('gone') : reject(error)) : resolve('removed'))));
+}
+
+function isMissing(error: unknown): boolean {
+  return error instanceof SftpError && error.kind === 'no-such-file';
+}
+
+function ignoreMissing(error: unknown): void {
+  if (!isMissing(error)) throw error;
 }
