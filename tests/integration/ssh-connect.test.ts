@@ -157,6 +157,30 @@ describe('connectSsh against real OpenSSH servers', () => {
     }
   });
 
+  it('asks for the passphrase of an encrypted key once, and the reconnect does not ask again', async () => {
+    const encrypted = path.join(home, 'encrypted_key');
+    // Same key the server trusts, re-encrypted with a passphrase (ssh-keygen -p rewrites in place).
+    await writeFile(encrypted, await readFile(target.clientKeyPath), { mode: 0o600 });
+    await run('ssh-keygen', ['-q', '-p', '-N', 'correct horse', '-P', '', '-f', encrypted]);
+    const host = await resolveSshHost('lab-gpu1', { configFile: sshConfig });
+    const asked: string[] = [];
+    const answers = ['wrong guess', 'correct horse'];
+    const prompter: Prompter = {
+      confirmHostKey: async () => false,
+      askSecret: async (question) => {
+        asked.push(`${question.kind}:${question.prompt}`);
+        return answers.shift() ?? null;
+      },
+    };
+    const secrets = new SecretCache();
+    const first = await connectSsh(host, options({ identityFiles: [encrypted], prompter, secrets }));
+    first.close();
+    assert.deepEqual(asked, [`passphrase:Passphrase for ${encrypted}`, `passphrase:Passphrase for ${encrypted}`]);
+    const second = await connectSsh(host, options({ identityFiles: [encrypted], prompter, secrets }));
+    second.close();
+    assert.equal(asked.length, 2, 'the cached passphrase is reused');
+  });
+
   it('a closed port is reported as refused, at once', async () => {
     const host = await resolveSshHost('lab-gpu1', { configFile: sshConfig, port: 1 });
     const started = Date.now();
