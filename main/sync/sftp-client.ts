@@ -259,10 +259,15 @@ function coalesceChannelData(sftp: SFTPWrapper): () => void {
       original.call(protocol, channel, all.subarray(offset, Math.min(all.length, offset + packetSize)));
     }
   };
-  protocol.channelData = function (this: unknown, id: number, data: Buffer) {
+  const wrappedData = function (this: unknown, id: number, data: Buffer) {
     if (!active || id !== channel) return original.call(protocol, id, data);
-    // ssh2 may hand us a view of a buffer it reuses: copy it.
-    pending.push(Buffer.from(data));
+    if (data.length >= packetSize / 2) {
+      // A big WRITE gains nothing from coalescing: keep the order, skip the copy.
+      flush();
+      return original.call(protocol, id, data);
+    }
+    // ssh2 allocates every request's payload afresh and never reuses it, so no copy is needed.
+    pending.push(data);
     pendingBytes += data.length;
     if (!scheduled) {
       scheduled = true;
@@ -272,22 +277,29 @@ function coalesceChannelData(sftp: SFTPWrapper): () => void {
       });
     }
   };
-  protocol.channelEOF = function (this: unknown, id: number) {
+  const wrappedEOF = function (this: unknown, id: number) {
     if (active && id === channel) flush();
     return originalEOF.call(protocol, id);
   };
-  protocol.channelClose = function (this: unknown, id: number) {
-    if (active && id === channel) {
-      flush();
-      active = false;
-    }
+  const wrappedClose = function (this: unknown, id: number) {
+    if (active && id === channel) stop();
     return originalClose.call(protocol, id);
   };
-  return () => {
+  protocol.channelData = wrappedData;
+  protocol.channelEOF = wrappedEOF;
+  protocol.channelClose = wrappedClose;
+  function stop(): void {
     if (!active) return;
     flush();
     active = false;
-  };
+    // Unwrap when we are the outermost layer; otherwise stay as a pass-through.
+    if (protocol && protocol.channelData === wrappedData && protocol.channelEOF === wrappedEOF && protocol.channelClose === wrappedClose) {
+      protocol.channelData = original;
+      protocol.channelEOF = originalEOF;
+      protocol.channelClose = originalClose;
+    }
+  }
+  return stop;
 }
 
 export class SftpSession {

@@ -207,8 +207,10 @@ export async function executeSync(
         mode: action.local.mode,
         mtimeMs: action.local.mtimeMs,
         expectRemote: action.expectRemote,
+        size: action.local.size,
       })),
       {
+        host: session.hostLabel,
         ...(options.signal && { signal: options.signal }),
         ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
         onProgress: (progress) => options.onProgress?.({ filesDone: progress.filesDone, filesTotal: progress.filesTotal, bytesDone: progress.bytesDone, bytesTotal }),

@@ -11,7 +11,8 @@
  *   RTT 1  OPEN  .<name>.labdesk-tmp-<hex>  'wx' (unique temp in the target's folder)
  *          [+ LSTAT target, for multi-chunk files: a conflict is found before the upload]
  *   RTT 2  WRITE × n (chunk = server maxWriteLen, up to 16 in flight per file)
- *          FSETSTAT mode+mtime → [FSYNC] → FSTAT → CLOSE → LSTAT target (the guard)
+ *          FSETSTAT mode+mtime → [FSYNC] → FSTAT → CLOSE → LSTAT target (the guard;
+ *          skipped for new files on OpenSSH, whose no-clobber RENAME is the guard)
  *          — all sent back-to-back; the same-handle requests are processed in order
  *   RTT 3  if every reply was OK and the target still matches `expectRemote`:
  *          new file:       RENAME temp → target   (no-clobber: OpenSSH does link()+unlink())
@@ -214,30 +215,37 @@ class ByteBudget {
   }
 }
 
-/** A counting semaphore for remote handles; acquire() gives up when the signal aborts. */
+/**
+ * A counting semaphore for remote handles. A released slot goes straight to the oldest waiter
+ * (waking all 128 waiters on every release would cost O(n²) wake-ups over a big push).
+ */
 class Slots {
-  private waiters: Array<() => void> = [];
+  private waiters: Array<{ grant: () => void; cancel: () => void }> = [];
 
   constructor(private free: number) {}
 
-  async acquire(signal: AbortSignal | undefined): Promise<void> {
-    while (this.free === 0) {
-      throwIfAborted(signal);
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
+  acquire(signal: AbortSignal | undefined): Promise<void> {
     throwIfAborted(signal);
-    this.free -= 1;
+    if (this.free > 0) {
+      this.free -= 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ grant: resolve, cancel: () => reject(new CancelledError('cancelled')) });
+    });
   }
 
   release(): void {
-    this.free += 1;
-    this.wake();
+    const next = this.waiters.shift();
+    if (next) next.grant();
+    else this.free += 1;
   }
 
+  /** On abort: every waiter gives up (holders release their slots as they finish). */
   wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
-    for (const wake of waiters) wake();
+    for (const waiter of waiters) waiter.cancel();
   }
 }
 
@@ -283,6 +291,8 @@ interface Context {
   readonly chunksInFlight: number;
   readonly fsync: (size: number) => boolean;
   readonly posixRename: boolean;
+  /** Plain RENAME fails when the target exists (OpenSSH: link()+unlink()). */
+  readonly noClobberRename: boolean;
   readonly createParents: boolean;
   readonly dirMode: number | undefined;
   readonly signal: AbortSignal | undefined;
@@ -351,6 +361,7 @@ export async function uploadFiles(sftp: SFTPWrapper, items: readonly UploadItem[
     chunksInFlight: Math.max(1, options.chunksInFlight ?? DEFAULT_CHUNKS_IN_FLIGHT),
     fsync: (size) => canFsync && (fsyncOption === 'auto' ? fewFiles && size <= FSYNC_AUTO_MAX_BYTES : fsyncOption),
     posixRename: (options.posixRename ?? true) && session.hasExtension('posix-rename@openssh.com'),
+    noClobberRename: limits.isOpenSSH,
     createParents: options.createParents ?? true,
     dirMode: options.dirMode,
     signal: options.signal,
@@ -486,7 +497,8 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     const closed = settle(session.close(handle, temp));
     void closed.then(releaseSlot);
     handle = undefined;
-    const guard = settle(session.lstatOrNull(target));
+    // A new file needs no LSTAT guard on OpenSSH: its RENAME refuses to replace anything.
+    const guard = item.expectRemote === null && ctx.noClobberRename ? undefined : settle(session.lstatOrNull(target));
 
     for (const write of writes) unwrap(await abortable(write, signal));
     remaining = 0;
@@ -494,8 +506,10 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     if (synced) unwrap(await abortable(synced, signal));
     const written = unwrap(await abortable(stats, signal));
     unwrap(await abortable(closed, signal));
-    const now = unwrap(await abortable(guard, signal));
-    if (!matchesExpected(now, item.expectRemote)) throw new ConflictError(conflictMessage(ctx, item, now));
+    if (guard) {
+      const now = unwrap(await abortable(guard, signal));
+      if (!matchesExpected(now, item.expectRemote)) throw new ConflictError(conflictMessage(ctx, item, now));
+    }
 
     // RTT 3: swap it in. From here on a cancel no longer stops the file.
     throwIfAborted(signal);
@@ -620,7 +634,7 @@ function ensureRemoteDir(ctx: { session: SftpSession; dirs: Map<string, Promise<
 }
 
 /**
- * The folders below the items' deepest common ancestor, parents first. Sent as MKDIRs up front
+ * The items' deepest common ancestor and every folder below it, parents first. Sent as MKDIRs up front
  * without waiting: sftp-server runs requests in order, so the OPENs that follow find their
  * folders, and a first push into a new tree costs no extra round trip. Existing folders answer
  * FAILURE, which is ignored; anything that still fails is handled per file by ensureRemoteDir.
@@ -638,6 +652,9 @@ function sendParentMkdirs(ctx: Context, items: readonly UploadItem[]): void {
     }
   }
   const wanted = new Set<string>();
+  // The common ancestor too (usually the remote root): a first push into a root that doesn't
+  // exist yet would otherwise fail every OPEN and fall back to per-folder MKDIR chains.
+  if (common !== undefined && common !== '.' && path.posix.dirname(common) !== common) wanted.add(common);
   for (const dir of parents) {
     for (let current = dir; current !== common && !wanted.has(current); current = path.posix.dirname(current)) {
       if (path.posix.dirname(current) === current) break;

@@ -207,6 +207,20 @@ describe('uploadFiles', { skip: sshdAvailable() ? false : SSHD_MISSING_MESSAGE }
     assert.deepEqual(await findTempFiles(remote), []);
   });
 
+  test('a first push into a remote root that does not exist yet creates it and every folder', async () => {
+    const local = await shm.make('labdesk-xfer-local-');
+    const parent = await shm.make('labdesk-xfer-remote-');
+    const remote = path.join(parent, 'new root', 'project');
+    const tree = { 'a.py': 'a', 'pkg/b.py': 'b', 'pkg/deep/er/c.py': 'c', 'other/d.md': 'd' };
+    await writeTree(local, tree);
+    const results = await uploadFiles(sftp, await Promise.all(Object.keys(tree).map((rel) => itemFor(local, remote, rel))), { host: HOST });
+    for (const [i, [rel, content]] of Object.entries(tree).entries()) {
+      okResult(results[i]);
+      assert.equal(await readFile(path.join(remote, rel), 'utf8'), content);
+    }
+    assert.deepEqual(await findTempFiles(parent), []);
+  });
+
   test('a 64 MiB file is byte-identical (sha256 on both sides)', async () => {
     const local = await shm.make('labdesk-xfer-local-');
     const remote = await shm.make('labdesk-xfer-remote-');
