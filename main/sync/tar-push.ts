@@ -21,7 +21,7 @@ import type { Client, ClientChannel, SFTPWrapper, Stats } from 'ssh2';
 import { shellCommand } from '../ssh/shell-quote';
 import { SftpError, sftpSession, type SftpSession } from './sftp-client';
 import { tarHeader, padding, tarTrailer } from './transfer-tar';
-import { ensureRemoteDirs, stampOf, type UploadFailureCode, type UploadProgress, type UploadResult } from './transfer';
+import { Progress, ensureRemoteDirs, stampOf, type UploadFailureCode, type UploadProgress, type UploadResult } from './transfer';
 
 export interface TarPushOptions {
   /** Names the server in messages. */
@@ -94,7 +94,7 @@ export async function pushWithTar(
     }),
   );
 
-  const progress = new ThrottledProgress(files.length, files.reduce((sum, f) => sum + f.size, 0), options);
+  const progress = new Progress(files.length, files.reduce((sum, f) => sum + f.size, 0), options.onProgress, options.progressIntervalMs ?? 100);
   const finish = () => {
     progress.emit();
     return files.map((file) => file.result ?? fail(file, file.failure?.code ?? 'failed', file.failure?.message ?? 'Not pushed.'));
@@ -202,7 +202,7 @@ async function streamArchive(
   client: Client,
   command: string,
   files: FileState[],
-  progress: ThrottledProgress,
+  progress: Progress,
   signal: AbortSignal | undefined,
   host: string,
 ): Promise<ExtractOutcome> {
@@ -379,7 +379,7 @@ async function moveIntoPlace(
   session: SftpSession,
   files: FileState[],
   staging: string,
-  progress: ThrottledProgress,
+  progress: Progress,
   signal: AbortSignal | undefined,
   host: string,
 ): Promise<void> {
@@ -493,43 +493,4 @@ async function cleanupStaging(client: Client, staging: string, root: string): Pr
       done();
     }
   });
-}
-
-class ThrottledProgress {
-  private filesDone = 0;
-  private bytesDone = 0;
-  private last = 0;
-  private readonly report: ((progress: UploadProgress) => void) | undefined;
-  private readonly intervalMs: number;
-
-  constructor(
-    private readonly filesTotal: number,
-    private readonly bytesTotal: number,
-    options: TarPushOptions,
-  ) {
-    this.report = options.onProgress;
-    this.intervalMs = options.progressIntervalMs ?? 100;
-  }
-
-  bytes(count: number): void {
-    this.bytesDone += count;
-    this.maybe();
-  }
-
-  file(): void {
-    this.filesDone += 1;
-    this.maybe();
-  }
-
-  private maybe(): void {
-    if (!this.report) return;
-    const now = Date.now();
-    if (now - this.last < this.intervalMs) return;
-    this.last = now;
-    this.emit();
-  }
-
-  emit(): void {
-    this.report?.({ filesDone: this.filesDone, filesTotal: this.filesTotal, bytesDone: this.bytesDone, bytesTotal: this.bytesTotal });
-  }
 }

@@ -249,7 +249,8 @@ class Slots {
   }
 }
 
-class Progress {
+/** Counts files and bytes and reports them at most every `intervalMs` (shared with tar-push). */
+export class Progress {
   filesDone = 0;
   bytesDone = 0;
   private last = 0;
