@@ -1,17 +1,14 @@
-import type { SFTPWrapper, Stats } from 'ssh2';
+import type { SFTPWrapper } from 'ssh2';
 import { sameStamp } from './plan';
 import { SftpError, sftpSession } from './sftp-client';
 import type { RemoteStamp } from './sync-types';
+import { stampOf as stampOfStats } from './transfer';
 
 /**
  * Guarded one-off operations on remote entries (folders, links, deletions) for the sync engine.
  * They go through SftpSession, which fails fast once the connection has dropped instead of
  * waiting for an answer that ssh2 would never deliver.
  */
-
-function stampOfStats(stats: Stats): RemoteStamp {
-  return { size: stats.size, mtime: stats.mtime, mode: stats.mode & 0o7777 };
-}
 
 /** lstat on the server (never follows a link); null when nothing is there. */
 export async function lstatRemote(sftp: SFTPWrapper, remotePath: string): Promise<RemoteStamp | null> {

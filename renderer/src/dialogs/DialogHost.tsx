@@ -10,7 +10,6 @@ export function DialogHost() {
 
 function Dialog({ request, close }: { request: DialogRequest; close: () => void }) {
   const [text, setText] = useState(request.kind === 'prompt' ? request.initial : '');
-  const panelRef = useRef<HTMLDivElement>(null);
   const previousFocus = useRef<Element | null>(document.activeElement);
 
   useEffect(() => {
@@ -36,7 +35,7 @@ function Dialog({ request, close }: { request: DialogRequest; close: () => void 
   if (request.kind === 'confirm') {
     return (
       <div className="overlay modal" onKeyDown={onKeyDown}>
-        <div ref={panelRef} className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title" aria-describedby="dialog-message">
+        <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title" aria-describedby="dialog-message">
           <h2 id="dialog-title">{request.title}</h2>
           <p id="dialog-message">{request.message}</p>
           <div className="dialog-buttons">
