@@ -109,6 +109,8 @@ export interface TaskProgress {
   readonly cancellable: boolean;
   readonly state: 'running' | 'done' | 'cancelled' | 'failed';
   readonly message?: string;
+  /** Bytes moved so far and in all (transfers); absent for work that is not about bytes. */
+  readonly bytes?: { readonly done: number; readonly total: number | null };
 }
 
 /** A question main asks the person (an unknown host key, a password); answered with `prompts.answer`. */
@@ -226,6 +228,48 @@ export type RemoteFileContent =
   | { readonly kind: 'missing'; readonly path: string; readonly size: 0 };
 
 // ---------------------------------------------------------------------------------------------
+// Remote explorer (the active target's server, browsed over its one connection)
+
+/** One entry on the server. Paths are absolute POSIX paths on the server. */
+export interface RemoteEntry {
+  readonly path: string;
+  readonly name: string;
+  readonly kind: EntryKind;
+  readonly size: number;
+  /** Whole seconds from the server (SFTPv3), times 1000. */
+  readonly mtimeMs: number;
+  /** Permission bits (st_mode & 0o7777). */
+  readonly mode: number;
+  /** For symlinks: the link text as stored, and what it points at (null when dangling). */
+  readonly linkTarget?: string;
+  readonly linkKind?: 'file' | 'dir' | 'other' | null;
+}
+
+export interface RemoteListing {
+  /** The folder listed (absolute, normalised). */
+  readonly dir: string;
+  /** Folders first, then by name. */
+  readonly entries: readonly RemoteEntry[];
+  /** True when the folder held more entries than the list limit; the list is then partial. */
+  readonly truncated: boolean;
+}
+
+/** A remote file opened in the editor; `size` + `mtimeMs` are what a save expects to replace. */
+export type RemoteFileOpen =
+  | { readonly kind: 'text'; readonly path: string; readonly text: string; readonly size: number; readonly mtimeMs: number; readonly readOnly: boolean; readonly notice?: string }
+  | { readonly kind: 'binary' | 'too-large'; readonly path: string; readonly size: number; readonly mtimeMs: number };
+
+/** What a download or upload did; nothing that differs on the receiving side is overwritten. */
+export interface RemoteTransferReport {
+  readonly files: number;
+  readonly folders: number;
+  readonly bytes: number;
+  /** Entries not written, with the reason (changed on both sides, a link, a name clash…). */
+  readonly skipped: readonly { readonly path: string; readonly message: string }[];
+  readonly seconds: number;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Methods
 
 export interface LabdeskApi {
@@ -274,8 +318,39 @@ export interface LabdeskApi {
     run(arg: { deleteRemote: boolean }): Promise<SyncRunReport>;
     /** The server's version of a file (for the conflict diff); remembers what was seen. */
     readRemote(arg: { path: string }): Promise<RemoteFileContent>;
-    /** 'mine' uploads the local file over the server version last read; 'theirs' downloads it. */
-    resolveConflict(arg: { path: string; choice: 'mine' | 'theirs' }): Promise<SyncStatus>;
+    /**
+     * 'mine' uploads the local file over the server version last read; 'theirs' downloads it;
+     * 'merged' saves `text` (the edited merge) here and uploads it over the server version last read.
+     */
+    resolveConflict(arg: { path: string; choice: 'mine' | 'theirs' | 'merged'; text?: string }): Promise<SyncStatus>;
+  };
+  /**
+   * The remote explorer: the active target's server over its one connection. Paths are absolute
+   * on the server; listing and opening follow links (to browse `data/` → /mnt/data), while
+   * rename and delete act on the link itself, never on what it points at.
+   */
+  remote: {
+    list(arg: { dir: string }): Promise<RemoteListing>;
+    /** Opens a server file for the editor (UTF-8 text up to 5 MB; otherwise says why not). */
+    read(arg: { path: string }): Promise<RemoteFileOpen>;
+    /**
+     * Atomic write on the server (temp + posix-rename). When the file's size or mtime is no longer
+     * `expected` (or its content is no longer what was read), nothing is written: code `conflict`.
+     */
+    write(arg: { path: string; text: string; expected?: { size: number; mtimeMs: number } | null }): Promise<RemoteEntry>;
+    /**
+     * Downloads server files or folders into the local folder `toDir` (workspace-relative), as a
+     * cancellable task. A local file that differs and was not last synced from there is skipped,
+     * links on the server are recreated as links (never followed), ignore rules apply.
+     */
+    download(arg: { paths: string[]; toDir: string }): Promise<RemoteTransferReport>;
+    /** Uploads local files or folders (workspace-relative) into the server folder `toDir`; existing different files are skipped. */
+    upload(arg: { paths: string[]; toDir: string }): Promise<RemoteTransferReport>;
+    mkdir(arg: { path: string }): Promise<RemoteEntry>;
+    /** Renames on the server; refuses to replace an existing entry. */
+    rename(arg: { from: string; to: string }): Promise<RemoteEntry>;
+    /** Deletes on the server (folders with everything inside; a link is removed, not its target). The UI asks first. */
+    delete(arg: { path: string }): Promise<{ path: string; removed: number }>;
   };
   prompts: {
     /** Answers a `prompt` event: true/false for a host key, the text (or null to cancel) for a secret. */
@@ -325,6 +400,14 @@ export const METHOD_NAMES = [
   'sync.run',
   'sync.readRemote',
   'sync.resolveConflict',
+  'remote.list',
+  'remote.read',
+  'remote.write',
+  'remote.download',
+  'remote.upload',
+  'remote.mkdir',
+  'remote.rename',
+  'remote.delete',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 

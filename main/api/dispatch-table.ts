@@ -33,7 +33,15 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'sync.plan': (session, arg) => session.sync.plan(arg.deleteRemote),
   'sync.run': (session, arg) => session.sync.run(arg.deleteRemote),
   'sync.readRemote': (session, arg) => session.sync.readRemote(arg.path),
-  'sync.resolveConflict': (session, arg) => session.sync.resolveConflict(arg.path, arg.choice),
+  'sync.resolveConflict': (session, arg) => session.sync.resolveConflict(arg.path, arg.choice, arg.text),
+  'remote.list': (session, arg) => session.remote.list(arg.dir),
+  'remote.read': (session, arg) => session.remote.read(arg.path),
+  'remote.write': (session, arg) => session.remote.write(arg.path, arg.text, arg.expected ?? null),
+  'remote.download': (session, arg) => session.remote.download(arg.paths, arg.toDir),
+  'remote.upload': (session, arg) => session.remote.upload(arg.paths, arg.toDir),
+  'remote.mkdir': (session, arg) => session.remote.mkdir(arg.path),
+  'remote.rename': (session, arg) => session.remote.rename(arg.from, arg.to),
+  'remote.delete': (session, arg) => session.remote.delete(arg.path),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

@@ -3,6 +3,12 @@ import { z } from 'zod';
 /** A workspace-relative POSIX path as sent by the renderer; confinement happens in workspace/. */
 export const relativePath = z.string().max(4096);
 const nothing = z.strictObject({});
+/** An absolute POSIX path on the server (normalised and checked again by the remote explorer). */
+export const remotePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((value) => value.startsWith('/') && !value.includes('\0'), { message: 'must be an absolute server path (starting with /) without NUL' });
 
 /** Argument schemas, one per API method. Unknown keys are refused so typos surface at once. */
 export const schemas = {
@@ -40,6 +46,18 @@ export const schemas = {
   'sync.plan': z.strictObject({ deleteRemote: z.boolean() }),
   'sync.run': z.strictObject({ deleteRemote: z.boolean() }),
   'sync.readRemote': z.strictObject({ path: relativePath.min(1) }),
-  'sync.resolveConflict': z.strictObject({ path: relativePath.min(1), choice: z.enum(['mine', 'theirs']) }),
+  'sync.resolveConflict': z.strictObject({ path: relativePath.min(1), choice: z.enum(['mine', 'theirs', 'merged']), text: z.string().max(50_000_000).optional() }),
+  'remote.list': z.strictObject({ dir: remotePath }),
+  'remote.read': z.strictObject({ path: remotePath }),
+  'remote.write': z.strictObject({
+    path: remotePath,
+    text: z.string().max(50_000_000),
+    expected: z.strictObject({ size: z.number().int().nonnegative(), mtimeMs: z.number().nonnegative() }).nullable().optional(),
+  }),
+  'remote.download': z.strictObject({ paths: z.array(remotePath).min(1).max(10_000), toDir: relativePath }),
+  'remote.upload': z.strictObject({ paths: z.array(relativePath.min(1)).min(1).max(10_000), toDir: remotePath }),
+  'remote.mkdir': z.strictObject({ path: remotePath }),
+  'remote.rename': z.strictObject({ from: remotePath, to: remotePath }),
+  'remote.delete': z.strictObject({ path: remotePath }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const;

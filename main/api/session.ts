@@ -1,5 +1,6 @@
 import type { AppInfo, FileChange, WorkspaceInfo, WriteResult } from '../../preload/api';
 import { SettingsStore } from '../settings/settings-store';
+import { RemoteExplorer } from '../sync/remote-explorer';
 import { SyncService } from '../sync/sync-service';
 import { indexFiles } from '../workspace/file-index';
 import { type WorkspaceWatcher, watchWorkspace } from '../workspace/watch-workspace';
@@ -36,6 +37,8 @@ export class Session {
   readonly settings: SettingsStore;
   /** Servers, the active target's connection, upload on save. */
   readonly sync: SyncService;
+  /** The active server's files (browse, open, download, upload, …) over sync's connection. */
+  readonly remote: RemoteExplorer;
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
 
@@ -52,6 +55,7 @@ export class Session {
       configDir: capabilities.configDir,
       ...(capabilities.knownHostsFiles !== undefined && { knownHostsFiles: capabilities.knownHostsFiles }),
     });
+    this.remote = new RemoteExplorer(this.sync, this.tasks, this.events);
   }
 
   info(): AppInfo {

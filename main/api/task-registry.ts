@@ -6,7 +6,7 @@ import type { EventBus } from './event-bus';
 export interface TaskHandle {
   readonly signal: AbortSignal;
   /** Sets how far along the task is; progress events are throttled, so call it as often as you like. */
-  report(done: number, total?: number | null): void;
+  report(done: number, total?: number | null, bytes?: { done: number; total: number | null }): void;
 }
 
 export interface TaskOptions {
@@ -50,8 +50,8 @@ export class TaskRegistry {
     send(true);
     const handle: TaskHandle = {
       signal: controller.signal,
-      report: (done, total) => {
-        state = { ...state, done, ...(total !== undefined && { total }) };
+      report: (done, total, bytes) => {
+        state = { ...state, done, ...(total !== undefined && { total }), ...(bytes !== undefined && { bytes }) };
         send(false);
       },
     };

@@ -92,6 +92,19 @@ interface Active {
   savedWhilePaused: Set<string> | null;
 }
 
+export interface RemoteContext {
+  readonly target: string;
+  readonly hostLabel: string;
+  readonly localRoot: string;
+  readonly remoteRoot: string;
+  readonly state: SyncState;
+  readonly ignore: IgnoreRules;
+  readonly live: LiveConnection;
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** Re-sends the sync status (after the explorer changed what is in sync). */
+  changed(): void;
+}
+
 export class SyncService {
   private root: string | null = null;
   private active: Active | null = null;
@@ -386,7 +399,10 @@ export class SyncService {
           const session = this.sessionFor(active, live);
           const prepared = await prepareSync(session, { deleteRemote, signal: task.signal });
           if (prepared.plan.halted) fail('internal', `${active.name}: ${prepared.plan.halted}`);
-          return executeSync(session, prepared, { signal: task.signal, onProgress: (progress) => task.report(progress.filesDone, progress.filesTotal) });
+          return executeSync(session, prepared, {
+            signal: task.signal,
+            onProgress: (progress) => task.report(progress.filesDone, progress.filesTotal, { done: progress.bytesDone, total: progress.bytesTotal }),
+          });
         });
         active.planPending = new Set();
         active.conflicts = new Map();
@@ -427,14 +443,22 @@ export class SyncService {
     return { kind: 'text', path: relative, text: bytes.toString('utf8'), size: bytes.length };
   }
 
-  async resolveConflict(relativePath: string, choice: 'mine' | 'theirs'): Promise<SyncStatus> {
+  async resolveConflict(relativePath: string, choice: 'mine' | 'theirs' | 'merged', mergedText?: string): Promise<SyncStatus> {
     const active = this.requireActive();
     const relative = canonical(relativePath);
+    if (choice === 'merged' && mergedText === undefined) fail('bad-argument', 'The merged text is missing.', 'text');
     return this.exclusively(active, async () => {
       const live = await this.live(active);
       const remotePath = `${active.remoteRoot}/${relative}`;
       const local = await resolveInWorkspace(active.root, relative, { followFinal: false });
       const seen = active.seen.get(relative);
+      if (choice === 'merged') {
+        // The edited merge becomes the local file (atomically, mode kept), then goes up as "mine".
+        if (seen === undefined) fail('conflict', `Compare ${relative} with the server version first, so you know what the merge replaces.`, 'path');
+        const before = await lstat(local).catch(() => null);
+        if (before !== null && !before.isFile()) fail('not-supported', `${relative} is not a regular file here; nothing was written.`, 'path');
+        await atomicWriteFile(local, mergedText ?? '');
+      }
       const changedAgain = () => {
         const message = `${relative} changed on ${active.name} (${active.hostLabel}) again since you compared; nothing was written. Compare again.`;
         active.conflicts.set(relative, message);
@@ -442,7 +466,7 @@ export class SyncService {
         this.emitStatus();
         return new ApiError({ code: 'conflict', message });
       };
-      if (choice === 'mine') {
+      if (choice === 'mine' || choice === 'merged') {
         if (seen === undefined) fail('conflict', `Compare ${relative} with the server version first, so you know what "keep mine" replaces.`, 'path');
         const stats = await lstat(local).catch(() => null);
         if (!stats?.isFile()) fail('not-found', `${relative} is not a file here any more; nothing was uploaded.`, 'path');
@@ -486,6 +510,29 @@ export class SyncService {
       this.emitStatus();
       return this.status();
     });
+  }
+
+  // ---- remote explorer ----
+
+  /**
+   * What the remote explorer works with: the active target's one connection (waiting a while for
+   * a reconnect), its base state and ignore rules. `exclusive` runs work that writes into the
+   * mirrored folders one at a time with full syncs and conflict resolutions.
+   */
+  async remoteContext(): Promise<RemoteContext> {
+    const active = this.requireActive();
+    const live = await this.live(active);
+    return {
+      target: active.name,
+      hostLabel: active.hostLabel,
+      localRoot: active.root,
+      remoteRoot: active.remoteRoot,
+      state: active.state,
+      ignore: active.ignore,
+      live,
+      exclusive: (work) => this.exclusively(active, work),
+      changed: () => this.emitStatus(),
+    };
   }
 
   // ---- helpers ----

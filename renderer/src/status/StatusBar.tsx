@@ -1,3 +1,4 @@
+import { formatBytes } from '../app/format';
 import { api } from '../api/client';
 import { useNotifications } from '../state/notifications-store';
 import { useSettings } from '../state/settings-store';
@@ -38,18 +39,20 @@ function SyncItem() {
   );
 }
 
+
 function TaskItem({ task }: { task: TaskProgress }) {
   const counts = task.total !== null ? `${task.done.toLocaleString()} / ${task.total.toLocaleString()}` : task.done.toLocaleString();
+  const bytes = task.bytes ? (task.bytes.total !== null ? `${formatBytes(task.bytes.done)} / ${formatBytes(task.bytes.total)}` : formatBytes(task.bytes.done)) : null;
+  // The bar follows bytes when known (one big file moves it too), else the count.
+  const bar = task.bytes && task.bytes.total ? { max: task.bytes.total, value: task.bytes.done } : task.total !== null ? { max: task.total, value: task.done } : {};
   return (
     <div className="status-task">
       <span>
         {task.title}: {counts} {task.unit}
+        {bytes && ` · ${bytes}`}
         {task.state !== 'running' && ` (${task.state})`}
       </span>
-      <progress
-        aria-label={task.title}
-        {...(task.total !== null && { max: task.total, value: task.done })}
-      />
+      <progress aria-label={task.title} {...bar} />
       {task.cancellable && task.state === 'running' && (
         <button type="button" className="status-button" aria-label={`Cancel ${task.title}`} onClick={() => void api().tasks.cancel({ id: task.id })}>
           Cancel

@@ -1,3 +1,4 @@
+import { formatBytes } from '../app/format';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { SyncPlanItemType } from '../../../preload/api';
 import { languageFor } from '../editor/languages';
@@ -14,11 +15,6 @@ const TYPE_LABELS: Record<SyncPlanItemType, string> = {
   'keep-remote': 'kept on server',
 };
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-}
 
 /** The plan preview ("Sync now…") and the conflict diff; both are decisions for now (UI.md). */
 export function SyncDialogs() {
