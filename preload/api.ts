@@ -336,15 +336,25 @@ export interface LabdeskApi {
     /**
      * Atomic write on the server (temp + posix-rename). When the file's size or mtime is no longer
      * `expected` (or its content is no longer what was read), nothing is written: code `conflict`.
+     * `expected: null` creates the file and is a `conflict` if anything exists there. A file reached
+     * through a link is written at the link's target, so the link stays a link.
      */
     write(arg: { path: string; text: string; expected?: { size: number; mtimeMs: number } | null }): Promise<RemoteEntry>;
     /**
      * Downloads server files or folders into the local folder `toDir` (workspace-relative), as a
-     * cancellable task. A local file that differs and was not last synced from there is skipped,
-     * links on the server are recreated as links (never followed), ignore rules apply.
+     * cancellable task. A local file that differs is skipped, unless sync mirrors it from that
+     * very server path and it is unchanged here since the last sync (then it is pulled and the
+     * sync base recorded). Server links are never followed: recreated as links when relative and
+     * inside the download, else skipped. Ignore rules do not apply to what was picked (logs and
+     * outputs are usually ignored on purpose); Labdesk temp files are never copied.
      */
     download(arg: { paths: string[]; toDir: string }): Promise<RemoteTransferReport>;
-    /** Uploads local files or folders (workspace-relative) into the server folder `toDir`; existing different files are skipped. */
+    /**
+     * Uploads local files or folders (workspace-relative) into the server folder `toDir`, as a
+     * cancellable task; existing different files are skipped, identical ones count as done. Links
+     * follow the sync rules (kept only when relative and inside the project); ignore rules do not
+     * apply to what was picked.
+     */
     upload(arg: { paths: string[]; toDir: string }): Promise<RemoteTransferReport>;
     mkdir(arg: { path: string }): Promise<RemoteEntry>;
     /** Renames on the server; refuses to replace an existing entry. */

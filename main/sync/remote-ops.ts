@@ -1,4 +1,7 @@
-import type { SFTPWrapper } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
+import { execCommand } from '../ssh/remote-exec';
+import { shellCommand } from '../ssh/shell-quote';
+import { TEMP_MARKER } from '../workspace/atomic-write';
 import { sameStamp } from './plan';
 import { SftpError, sftpSession } from './sftp-client';
 import type { RemoteStamp } from './sync-types';
@@ -89,4 +92,109 @@ function isMissing(error: unknown): boolean {
 
 function ignoreMissing(error: unknown): void {
   if (!isMissing(error)) throw error;
+}
+
+/** A folder the engine creates: root-relative POSIX path and the local folder's mode. */
+export interface NewRemoteDir {
+  readonly path: string;
+  readonly mode: number;
+}
+
+/**
+ * Creates the plan's new folders below `root` with pipelined requests instead of one lstat per
+ * path component per folder: first one round of LSTATs of the existing folders they go into
+ * (each must still be a folder, not a link: nothing is created through a remote link below the
+ * root), then one round of MKDIRs per depth level, parents before children. Level by level,
+ * because a MKDIR that fails since its name has meanwhile become a link must stop the MKDIRs
+ * below it. Returns the folders that could not be created, with the reason; a folder that
+ * already exists as a real folder (another client made it) counts as created.
+ */
+export async function createRemoteDirs(sftp: SFTPWrapper, root: string, dirs: readonly NewRemoteDir[], host?: string): Promise<Map<string, Error>> {
+  const session = sftpSession(sftp, host);
+  const failed = new Map<string, Error>();
+  const wanted = new Set(dirs.map((dir) => dir.path));
+  const absolute = (relative: string) => `${root}/${relative}`;
+  const parentOf = (relative: string) => (relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '');
+  const failedAbove = (relative: string) => {
+    for (let up = parentOf(relative); up !== ''; up = parentOf(up)) {
+      const reason = failed.get(up);
+      if (reason) return reason;
+    }
+    return undefined;
+  };
+
+  // Round 1: the existing folders the new ones go into, up to (not including) the root.
+  const existing = new Set<string>();
+  for (const dir of wanted) {
+    for (let up = parentOf(dir); up !== '' && !wanted.has(up) && !existing.has(up); up = parentOf(up)) existing.add(up);
+  }
+  await Promise.all(
+    [...existing].map(async (dir) => {
+      const kind = await lstatKind(sftp, absolute(dir)).catch((error: Error) => error);
+      if (kind instanceof Error) failed.set(dir, kind);
+      else if (kind === 'symlink') failed.set(dir, new Error(`${absolute(dir)} is a symbolic link on the server; Labdesk does not create anything through it.`));
+      else if (kind !== 'dir') failed.set(dir, new Error(`${absolute(dir)} is no longer a folder on the server.`));
+    }),
+  );
+
+  // Round 2…n: MKDIR per depth level.
+  const byDepth = new Map<number, NewRemoteDir[]>();
+  for (const dir of dirs) {
+    const depth = dir.path.split('/').length;
+    byDepth.set(depth, [...(byDepth.get(depth) ?? []), dir]);
+  }
+  for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
+    await Promise.all(
+      (byDepth.get(depth) ?? []).map(async (dir) => {
+        const above = failedAbove(dir.path);
+        if (above) return void failed.set(dir.path, above);
+        try {
+          await session.mkdir(absolute(dir.path), { mode: dir.mode & 0o7777 });
+        } catch (error) {
+          const kind = await lstatKind(sftp, absolute(dir.path)).catch(() => null);
+          if (kind === 'dir') return; // lost a race with another mkdir: fine
+          if (kind === 'symlink') failed.set(dir.path, new Error(`${absolute(dir.path)} is a symbolic link on the server; Labdesk does not create anything through it.`));
+          else if (kind === 'other') failed.set(dir.path, new Error(`${absolute(dir.path)} exists on the server and is not a folder.`));
+          else failed.set(dir.path, error as Error);
+        }
+      }),
+    );
+  }
+  return failed;
+}
+
+/** Labdesk's own temp names, and nothing else: `.<name>.labdesk-tmp-<12 hex>[.old]`, `incoming-<12 hex>`. */
+const HEX12 = '[0-9a-f]'.repeat(12);
+export const STALE_TEMP_FILE_GLOBS: readonly string[] = [`.*${TEMP_MARKER}${HEX12}`, `.*${TEMP_MARKER}${HEX12}.old`];
+export const STALE_STAGING_GLOB = `incoming-${HEX12}`;
+
+/**
+ * Removes what a cut connection can leave behind on the server: the transfer's temp files and
+ * tar-push's staging folders (`.labdesk/incoming-…`), when their status last changed more than
+ * `olderThanMinutes` ago (ctime: the temp's mtime is the local file's, so it says nothing about
+ * when the upload ran). Only Labdesk's own name patterns match; `find` never follows a link
+ * (no -L; the root itself may be one: -H), matches regular files (-type f) and real folders
+ * (-type d) only, and `rm -rf` does not follow links inside the staging folder.
+ *
+ * One exec (the login shell's start is paid once); needs a shell and GNU/BSD find, so on an
+ * SFTP-only account it does nothing (SFTPv3 attributes carry no ctime to age the files by).
+ * Returns the root-relative paths removed; never throws.
+ */
+export async function sweepStaleTemps(
+  client: Client,
+  root: string,
+  options: { olderThanMinutes?: number; signal?: AbortSignal } = {},
+): Promise<string[]> {
+  const age = `+${Math.max(0, Math.floor(options.olderThanMinutes ?? 60))}`;
+  const names = STALE_TEMP_FILE_GLOBS.flatMap((glob, i) => [...(i > 0 ? ['-o'] : []), '-name', glob]);
+  const staging = shellCommand(['find', './.labdesk', '-maxdepth', '1', '-mindepth', '1', '-type', 'd', '-name', STALE_STAGING_GLOB, '-cmin', age, '-print0', '-exec', 'rm', '-rf', '--', '{}', '+']);
+  const files = shellCommand(['find', '.', '-type', 'f', '(', ...names, ')', '-cmin', age, '-print0', '-delete']);
+  const command = `cd ${shellCommand([root])} && { if ${shellCommand(['test', '-d', '.labdesk'])} && ! ${shellCommand(['test', '-h', '.labdesk'])}; then ${staging}; fi; ${files}; } 2>/dev/null`;
+  const result = await execCommand(client, `env LC_ALL=C sh -c ${shellCommand([command])}`, options.signal ? { signal: options.signal } : {}).catch(() => null);
+  if (!result) return [];
+  return result.stdout
+    .toString('utf8')
+    .split('\0')
+    .filter((entry) => entry.startsWith('./'))
+    .map((entry) => entry.slice(2));
 }

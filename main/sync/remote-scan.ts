@@ -1,22 +1,28 @@
-import type { FileEntry, SFTPWrapper, Stats } from 'ssh2';
+import type { FileEntry, SFTPWrapper } from 'ssh2';
 import { ApiError } from '../api/api-error';
 import { shellCommand } from '../ssh/shell-quote';
+import { SftpError, sftpSession, type SftpSession } from './sftp-client';
 import type { RemoteEntry } from './sync-types';
 
 /** What the scan needs from a connection; the connection manager provides it. */
 export interface RemoteScanTransport {
   /** Runs a command line (built with shellCommand) through the user's shell on the server. */
-  exec(command: string): Promise<{ code: number | null; stdout: Buffer; stderr: string }>;
+  exec(command: string, options?: { signal?: AbortSignal }): Promise<{ code: number | null; stdout: Buffer; stderr: string }>;
   readonly sftp: SFTPWrapper;
 }
 
 export interface RemoteScanOptions {
   /** `user@host:port`, for messages. */
   readonly hostLabel?: string;
-  /** 'auto' (default): one `find` over exec, SFTP when that is not possible. 'sftp': SFTP only. */
-  readonly method?: 'auto' | 'sftp';
-  /** SFTP requests kept in flight by the fallback walk. */
+  /**
+   * 'auto' (default): `find` over exec and the SFTP walk race, the first complete list wins.
+   * 'find': find, SFTP only when find cannot do it. 'sftp': SFTP only.
+   */
+  readonly method?: 'auto' | 'find' | 'sftp';
+  /** Folders listed at once by the SFTP walk. */
   readonly concurrency?: number;
+  /** 'auto': start find only if the walk is still running after this long (default 250 ms). */
+  readonly findAfterMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -26,8 +32,10 @@ export interface RemoteScan {
   readonly method: 'find' | 'sftp';
 }
 
-const DEFAULT_CONCURRENCY = 32;
-const SFTP_NO_SUCH_FILE = 2;
+/** Folders listed at once by the walk: OpenSSH keeps any number of handles; 128 hides 20 ms RTT on wide trees. */
+const DEFAULT_CONCURRENCY = 128;
+/** 'auto' starts find only if the walk has not finished by then (see raceScans). */
+const FIND_AFTER_MS = 250;
 const SFTP_PERMISSION_DENIED = 3;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
@@ -46,13 +54,74 @@ const S_IFLNK = 0o120000;
 export async function scanRemote(transport: RemoteScanTransport, remoteRoot: string, options: RemoteScanOptions = {}): Promise<RemoteScan> {
   const root = remoteRoot.length > 1 ? remoteRoot.replace(/\/+$/, '') : remoteRoot;
   const host = options.hostLabel ?? 'the server';
+  const session = sftpSession(transport.sftp, options.hostLabel);
   options.signal?.throwIfAborted();
-  if (options.method !== 'sftp') {
-    const found = await scanWithFind(transport, root, host);
-    if (found !== null) return { entries: found, method: 'find' };
+  const viaSftp = async (signal?: AbortSignal): Promise<RemoteScan> => {
+    if ((await statRoot(session, root, host)) === 'missing') return { entries: [], method: 'sftp' };
+    return { entries: await scanWithSftp(session, root, host, { ...options, ...(signal && { signal }) }), method: 'sftp' };
+  };
+  if (options.method === 'sftp') return viaSftp();
+  if (options.method === 'find') {
+    const found = await scanWithFind(transport, session, root, host);
+    return found !== null ? { entries: found, method: 'find' } : viaSftp();
   }
-  if ((await statRoot(transport.sftp, root, host)) === 'missing') return { entries: [], method: 'sftp' };
-  return { entries: await scanWithSftp(transport.sftp, root, host, options), method: 'sftp' };
+  return raceScans(transport, session, root, host, viaSftp, options.signal, options.findAfterMs ?? FIND_AFTER_MS);
+}
+
+/**
+ * find is one round trip for any depth, but each exec starts the user's login shell, which on
+ * GPU servers often runs conda/pyenv init (0.5–3 s, and that much server CPU, measured on this
+ * project's test machine); the SFTP walk needs a few round trips per folder level and no shell.
+ * Neither wins everywhere, so they race: the walk starts at once, find joins if the walk is not
+ * done after `findAfterMs` (small trees and missing roots then cost no exec at all), and the
+ * first complete list is used; the other is cancelled.
+ */
+async function raceScans(
+  transport: RemoteScanTransport,
+  session: SftpSession,
+  root: string,
+  host: string,
+  viaSftp: (signal?: AbortSignal) => Promise<RemoteScan>,
+  signal: AbortSignal | undefined,
+  findAfterMs: number,
+): Promise<RemoteScan> {
+  const stopFind = new AbortController();
+  const stopWalk = new AbortController();
+  const onAbort = () => {
+    stopFind.abort(signal?.reason);
+    stopWalk.abort(signal?.reason);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const unavailable = new Error('find is not available');
+  const walked = viaSftp(stopWalk.signal);
+  let timer: NodeJS.Timeout | undefined;
+  const found = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, findAfterMs);
+    // The walk failing early (say, a permission problem) needs find's view too.
+    walked.catch(resolve);
+  }).then(async (): Promise<RemoteScan> => {
+    if (stopFind.signal.aborted) throw unavailable;
+    const entries = await scanWithFind(transport, session, root, host, stopFind.signal);
+    if (entries === null) throw unavailable;
+    return { entries, method: 'find' };
+  });
+  try {
+    const winner = await Promise.any([found, walked]);
+    signal?.throwIfAborted();
+    return winner;
+  } catch (error) {
+    signal?.throwIfAborted();
+    // Both failed: the walk's error is the more specific one (find often just cannot run).
+    const errors = error instanceof AggregateError ? error.errors : [error];
+    throw errors[1] ?? errors[0] ?? error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    clearTimeout(timer);
+    stopFind.abort();
+    stopWalk.abort();
+    found.catch(() => undefined);
+    walked.catch(() => undefined);
+  }
 }
 
 // Anything a login shell prints before the command (a chatty .bashrc) comes before this.
@@ -72,8 +141,9 @@ export function findCommand(root: string): string {
 }
 
 /** The entries find listed, [] for a missing root, or null when find cannot do it (use SFTP). */
-async function scanWithFind(transport: RemoteScanTransport, root: string, host: string): Promise<RemoteEntry[] | null> {
-  const result = await transport.exec(findCommand(root)).catch(() => null);
+async function scanWithFind(transport: RemoteScanTransport, session: SftpSession, root: string, host: string, signal?: AbortSignal): Promise<RemoteEntry[] | null> {
+  const result = await transport.exec(findCommand(root), signal ? { signal } : undefined).catch(() => null);
+  if (signal?.aborted) return null;
   if (result === null) return null; // no exec channel (SFTP-only account)
   if (result.code === 0) {
     const parsed = parseFindOutput(result.stdout);
@@ -82,7 +152,7 @@ async function scanWithFind(transport: RemoteScanTransport, root: string, host: 
     return null;
   }
   // find failed: a missing root, a folder it could not read, or a find without -printf.
-  if ((await statRoot(transport.sftp, root, host)) === 'missing') return [];
+  if ((await statRoot(session, root, host)) === 'missing') return [];
   const denied = /^find: (.*): Permission denied$/m.exec(result.stderr);
   if (denied) throw permissionDenied(host, unquoteFindPath(denied[1] ?? root));
   return null;
@@ -134,76 +204,72 @@ function unquoteFindPath(quoted: string): string {
 }
 
 /** The root's state before walking: missing, or a folder (anything else is an error). */
-async function statRoot(sftp: SFTPWrapper, root: string, host: string): Promise<'missing' | 'dir'> {
-  const stats = await new Promise<Stats | null>((resolve, reject) =>
-    sftp.stat(root, (error, result) => {
-      if (!error) return resolve(result);
-      if (sftpCode(error) === SFTP_NO_SUCH_FILE) return resolve(null);
-      reject(sftpError(error, host, root));
-    }),
-  );
+async function statRoot(session: SftpSession, root: string, host: string): Promise<'missing' | 'dir'> {
+  const stats = await session.stat(root).catch((error: unknown) => {
+    if (error instanceof SftpError && error.kind === 'no-such-file') return null;
+    throw sftpError(error, host, root);
+  });
   if (stats === null) return 'missing';
   if (!stats.isDirectory()) throw notAFolder(host, root);
   return 'dir';
 }
 
 /**
- * The SFTP walk, with many requests in flight at once: each `readdir` (open, reads, close) of
- * one folder overlaps with the others, and links are read with `readlink` as they are found. Directory entries carry lstat attributes (OpenSSH), so links are never followed.
+ * The SFTP walk, with many requests in flight at once: each folder's listing (OPENDIR, READDIRs,
+ * CLOSE) overlaps with the others, and links are read with READLINK as they are found. Folder
+ * entries carry lstat attributes (OpenSSH), so links are never followed. Every request goes
+ * through SftpSession, so a dropped connection fails the walk at once instead of leaving it
+ * waiting for answers ssh2 would never deliver.
  */
-function scanWithSftp(sftp: SFTPWrapper, root: string, host: string, options: RemoteScanOptions): Promise<RemoteEntry[]> {
+async function scanWithSftp(session: SftpSession, root: string, host: string, options: RemoteScanOptions): Promise<RemoteEntry[]> {
   const limit = options.concurrency ?? DEFAULT_CONCURRENCY;
   const absolute = (relative: string) => (relative === '' ? root : root === '/' ? `/${relative}` : `${root}/${relative}`);
   const entries: RemoteEntry[] = [];
-  type Task = { readonly kind: 'dir'; readonly path: string } | { readonly kind: 'link'; readonly entry: RemoteEntry };
-  const tasks: Task[] = [{ kind: 'dir', path: '' }];
+  const dirs: string[] = [''];
+  const links: RemoteEntry[] = [];
+  let failure: unknown;
   let active = 0;
+  let wake: (() => void) | undefined;
 
-  return new Promise((resolve, reject) => {
-    let failed = false;
-    const fail = (error: unknown) => {
-      if (failed) return;
-      failed = true;
-      reject(error);
-    };
-    const finish = () => {
+  const listDir = async (dir: string) => {
+    const list = await session.readdir(absolute(dir)).catch((error: unknown) => {
+      // A folder removed while scanning is simply gone; anything else stops the scan.
+      if (error instanceof SftpError && error.kind === 'no-such-file') return [];
+      throw sftpError(error, host, absolute(dir));
+    });
+    for (const item of list) {
+      const entry = entryOf(dir === '' ? item.filename : `${dir}/${item.filename}`, item);
+      if (entry.kind === 'dir') dirs.push(entry.path);
+      if (entry.kind === 'symlink') links.push(entry);
+      else entries.push(entry);
+    }
+  };
+  const readLink = async (entry: RemoteEntry) => {
+    const target = await session.readlink(absolute(entry.path)).catch((error: unknown) => {
+      if (error instanceof SftpError && error.kind === 'no-such-file') return null;
+      throw sftpError(error, host, absolute(entry.path));
+    });
+    if (target !== null) entries.push({ ...entry, linkTarget: target });
+  };
+  const start = (task: Promise<void>) => {
+    active += 1;
+    task.catch((error: unknown) => void (failure ??= error)).finally(() => {
       active -= 1;
-      if (failed) return;
-      if (options.signal?.aborted) return fail(options.signal.reason);
-      if (active === 0 && tasks.length === 0) resolve(entries.sort(byPath));
-      else pump();
-    };
-    const listDir = (dir: string) =>
-      sftp.readdir(absolute(dir), (error, list) => {
-        if (error) {
-          // A folder removed while scanning is simply gone; anything else stops the scan.
-          if (sftpCode(error) !== SFTP_NO_SUCH_FILE) fail(sftpError(error, host, absolute(dir)));
-          return finish();
-        }
-        for (const item of list) {
-          const entry = entryOf(dir === '' ? item.filename : `${dir}/${item.filename}`, item);
-          if (entry.kind === 'dir') tasks.push({ kind: 'dir', path: entry.path });
-          if (entry.kind === 'symlink') tasks.push({ kind: 'link', entry });
-          else entries.push(entry);
-        }
-        finish();
-      });
-    const readLink = (entry: RemoteEntry) =>
-      sftp.readlink(absolute(entry.path), (error, target) => {
-        if (error && sftpCode(error) !== SFTP_NO_SUCH_FILE) fail(sftpError(error, host, absolute(entry.path)));
-        else if (!error) entries.push({ ...entry, linkTarget: target });
-        finish();
-      });
-    const pump = () => {
-      while (!failed && active < limit && tasks.length > 0) {
-        const task = tasks.pop() as Task; // newest first keeps the queue short on wide trees
-        active += 1;
-        if (task.kind === 'dir') listDir(task.path);
-        else readLink(task.entry);
-      }
-    };
-    pump();
-  });
+      wake?.();
+    });
+  };
+  for (;;) {
+    if (failure !== undefined) throw failure;
+    if (options.signal?.aborted) throw options.signal.reason;
+    // Newest first keeps the queue short on wide trees.
+    while (active < limit && (dirs.length > 0 || links.length > 0)) {
+      const link = links.pop();
+      start(link ? readLink(link) : listDir(dirs.pop() as string));
+    }
+    if (active === 0) break;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+  return entries.sort(byPath);
 }
 
 function entryOf(path: string, item: FileEntry): RemoteEntry {
@@ -218,6 +284,8 @@ function sftpCode(error: unknown): unknown {
 }
 
 function sftpError(error: unknown, host: string, remotePath: string): ApiError {
+  if (error instanceof SftpError && error.kind === 'permission-denied') return permissionDenied(host, remotePath);
+  if (error instanceof SftpError) return error;
   if (sftpCode(error) === SFTP_PERMISSION_DENIED) return permissionDenied(host, remotePath);
   return new ApiError({ code: 'internal', message: `Could not list ${host}:${remotePath}: ${(error as Error).message}` });
 }
