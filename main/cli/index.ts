@@ -25,6 +25,18 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('demo')
+    .description('try Labdesk in a minute: a throwaway OpenSSH server on 127.0.0.1 and a sample ML project that uploads on every save')
+    .option('--web', 'serve the window to a browser even where the desktop app could open')
+    .option('-p, --port <port>', 'port for the browser (default: a free one)', parsePort)
+    .option('--no-server', 'open the sample project without starting a server')
+    .addHelpText('after', '\nNeeds sshd (apt install openssh-server; built into macOS). Ctrl+C stops the server and the app; the demo folder is kept.')
+    .action(async (options: { web?: boolean; port?: number; server: boolean }) => {
+      const { runDemoCommand } = await import('./demo-command');
+      process.exitCode = await runDemoCommand({ web: options.web === true, noServer: !options.server, ...(options.port !== undefined && { port: options.port }) });
+    });
+
+  program
     .command('sync')
     .description('push LOCAL_DIR to TARGET once; never overwrites a file changed on the server')
     .argument('<local_dir>', 'project folder on this machine')

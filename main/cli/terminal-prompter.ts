@@ -21,7 +21,9 @@ export function terminalPrompter(options: { acceptNewHostKeys: boolean }): Promp
     },
     async askSecret(question: SecretQuestion) {
       if (!interactive) return null;
-      return ask(`${question.prompt}: `, question.echo === true);
+      // Servers' own prompts (PAM's "Password: ") already end in a colon.
+      const prompt = /:\s*$/.test(question.prompt) ? question.prompt.replace(/\s*$/, ' ') : `${question.prompt}: `;
+      return ask(prompt, question.echo === true);
     },
   };
 }

@@ -141,7 +141,9 @@ function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<
       client.on('error', () => undefined);
       // destroy, not end: a server that never answered would keep a polite close waiting forever.
       client.destroy();
-      reject(refusal ?? describeConnectError(error, where, auth.tried, timeoutMs));
+      // A person who cancelled the password question gets "cancelled", not "authentication failed".
+      const cancelledByPerson = auth.cancelled && (error as { level?: string } | null)?.level === 'client-authentication';
+      reject(refusal ?? (cancelledByPerson ? new SshConnectError('cancelled', `Connecting to ${where} was cancelled: ${auth.tried.at(-1) ?? 'you cancelled the prompt'}.`) : describeConnectError(error, where, auth.tried, timeoutMs)));
     };
     timer.start(() => {
       const error = new Error('Timed out while waiting for handshake') as Error & { level: string };
