@@ -15,6 +15,7 @@ import { atomicWriteFile } from '../workspace/atomic-write';
 import { looksBinary, NOT_OPENED_ABOVE_BYTES, SNIFF_BYTES } from '../workspace/content-kind';
 import { loadProjectSettings } from '../workspace/project-settings';
 import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace/workspace-path';
+import { rememberActiveTarget, restoreActiveTarget } from './active-target-memory';
 import { hashLocalFile } from './content-hash';
 import { type IgnoreRules, loadIgnoreRules } from './ignore-rules';
 import { sameStamp } from './plan';
@@ -113,6 +114,7 @@ export class SyncService {
   /** Typed passwords/passphrases, kept for reconnects and re-activations of this window. */
   private readonly secrets = new SecretCache();
   private lastSent = '';
+  private closed = false;
 
   constructor(private readonly options: SyncServiceOptions) {}
 
@@ -125,9 +127,14 @@ export class SyncService {
     this.failed = null;
     this.root = root;
     this.emitStatus(true);
+    // The target active when this project was last open comes back by itself, in the background
+    // (the window opens at once; a failure shows in the status bar). See active-target-memory.ts.
+    if (root !== null) await restoreActiveTarget(root, (name) => (this.root === root && this.active === null && !this.closed ? this.activate(name) : undefined));
   }
 
   async close(): Promise<void> {
+    // An activation still on its way (a restored target) must not start a connection after this.
+    this.closed = true;
     await this.deactivate();
   }
 
@@ -184,12 +191,16 @@ export class SyncService {
     await this.deactivate();
     this.failed = null;
     if (name === null) {
+      // Deactivated by the person: the project opens without a server next time.
+      if (this.root !== null) await rememberActiveTarget(this.root, null).catch(() => undefined);
       this.emitStatus(true);
       return this.status();
     }
     const root = this.requireRoot();
     const project = await loadProjectSettings(root);
     const target = project.targets[name] ?? fail('not-found', `There is no server named "${name}" in this project. Add it in the Server view first.`, 'name');
+    // Remembered per machine for the next open (a write failure only costs that convenience).
+    await rememberActiveTarget(root, name).catch(() => undefined);
     const configFile = this.options.sshConfigFile ?? (process.env.LABDESK_SSH_CONFIG || undefined);
     const host = await resolveSshHost(target.host, {
       ...(configFile && { configFile }),
@@ -212,6 +223,11 @@ export class SyncService {
       SyncState.load(root, { target: name, host: hostLabel, remoteRoot: target.remoteRoot }),
       loadIgnoreRules(root, { extraPatterns: project.ignore }),
     ]);
+    // Activations can overlap (a click while the remembered target is being restored, a double
+    // click): the last one to get here wins and the earlier one is closed, never left running.
+    // One whose folder was replaced meanwhile gives up. No await from here to `this.active =`.
+    while (this.active !== null) await this.deactivate();
+    if (this.root !== root || this.closed) return this.status();
     const connection = new ReconnectingConnection(() => connectSsh(host, connectOptions), this.options.reconnect ?? RECONNECT);
     const active: Active = {
       name,
@@ -452,13 +468,6 @@ export class SyncService {
       const remotePath = `${active.remoteRoot}/${relative}`;
       const local = await resolveInWorkspace(active.root, relative, { followFinal: false });
       const seen = active.seen.get(relative);
-      if (choice === 'merged') {
-        // The edited merge becomes the local file (atomically, mode kept), then goes up as "mine".
-        if (seen === undefined) fail('conflict', `Compare ${relative} with the server version first, so you know what the merge replaces.`, 'path');
-        const before = await lstat(local).catch(() => null);
-        if (before !== null && !before.isFile()) fail('not-supported', `${relative} is not a regular file here; nothing was written.`, 'path');
-        await atomicWriteFile(local, mergedText ?? '');
-      }
       const changedAgain = () => {
         const message = `${relative} changed on ${active.name} (${active.hostLabel}) again since you compared; nothing was written. Compare again.`;
         active.conflicts.set(relative, message);
@@ -466,6 +475,19 @@ export class SyncService {
         this.emitStatus();
         return new ApiError({ code: 'conflict', message });
       };
+      /** The local file before the merge was written, put back if the upload finds a newer server version. */
+      let beforeMerge: Buffer | null = null;
+      if (choice === 'merged') {
+        // The edited merge becomes the local file (atomically, mode kept), then goes up as "mine".
+        if (seen === undefined) fail('conflict', `Compare ${relative} with the server version first, so you know what the merge replaces.`, 'path');
+        const before = await lstat(local).catch(() => null);
+        if (before !== null && !before.isFile()) fail('not-supported', `${relative} is not a regular file here; nothing was written.`, 'path');
+        // "Nothing written" on a newer server version: check before the local write, not only at the upload.
+        const current = await lstatRemote(live.sftp, remotePath);
+        if (seen === null ? current !== null : current === null || !sameStamp(current, seen)) throw changedAgain();
+        beforeMerge = before !== null ? await readLocalFile(local) : null;
+        await atomicWriteFile(local, mergedText ?? '');
+      }
       if (choice === 'mine' || choice === 'merged') {
         if (seen === undefined) fail('conflict', `Compare ${relative} with the server version first, so you know what "keep mine" replaces.`, 'path');
         const stats = await lstat(local).catch(() => null);
@@ -473,7 +495,11 @@ export class SyncService {
         const [result] = await uploadFiles(live.sftp, [{ localPath: local, remotePath, mode: stats.mode, mtimeMs: stats.mtimeMs, expectRemote: seen, size: stats.size }], { host: active.hostLabel });
         if (!result) fail('internal', `Uploading ${relative} returned no result.`);
         if (!result.ok) {
-          if (result.code === 'conflict') throw changedAgain();
+          if (result.code === 'conflict') {
+            // The server changed between the check above and the upload: undo the local write too.
+            if (beforeMerge !== null) await atomicWriteFile(local, beforeMerge);
+            throw changedAgain();
+          }
           fail('internal', `Could not upload ${relative} to ${active.name}: ${result.message}`);
         }
         const hash = await hashLocalFile(local);

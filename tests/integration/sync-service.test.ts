@@ -32,7 +32,7 @@ describe('SyncService through a Session against a real sshd', () => {
     assert.equal(result.ok, false, `expected ${method} to fail: ${JSON.stringify(result)}`);
     return (result as Extract<CallResult, { ok: false }>).error;
   };
-  const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 8_000) => {
+  const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) => {
     const end = Date.now() + timeoutMs;
     while (!(await check())) {
       if (Date.now() > end) assert.fail(`timed out waiting for ${what}; status: ${JSON.stringify(session.sync.status())}`);
@@ -180,6 +180,48 @@ describe('SyncService through a Session against a real sshd', () => {
     const status = await call<SyncStatus>('sync.resolveConflict', { path: 'configs/base.yaml', choice: 'mine' });
     assert.deepEqual(status.conflicts, []);
     assert.equal(await remoteText('configs/base.yaml'), 'lr: 0.01\n');
+  });
+
+  it('"merged" writes the edited text here and there and records the base; a newer server edit writes nothing', async () => {
+    const file = 'eval.py';
+    const localText = () => readFile(path.join(local, file), 'utf8');
+    await call('workspace.write', { path: file, text: 'a = 1\nb = 2\n' });
+    await until('the new file to reach the server', async () => (await remoteText(file)) === 'a = 1\nb = 2\n');
+    await writeFile(path.join(remote, file), 'a = 10\nb = 2\n'); // (sizes differ: SFTP mtimes are whole seconds)
+    await call('workspace.write', { path: file, text: 'a = 1\nb = 20\n' });
+    await until('the conflict', () => session.sync.status().conflicts.some((c) => c.path === file));
+
+    assert.equal((await failure('sync.resolveConflict', { path: file, choice: 'merged' })).code, 'bad-argument', 'the text is required');
+    assert.equal((await failure('sync.resolveConflict', { path: file, choice: 'merged', text: 'a = 10\nb = 20\n' })).code, 'conflict', 'must compare first');
+    assert.equal(await localText(), 'a = 1\nb = 20\n');
+
+    // Compared, then the server changes again before the merge is used: nothing is written anywhere.
+    await call('sync.readRemote', { path: file });
+    await writeFile(path.join(remote, file), 'a = 100\nb = 2\n# again\n');
+    const again = await failure('sync.resolveConflict', { path: file, choice: 'merged', text: 'a = 10\nb = 20\n' });
+    assert.equal(again.code, 'conflict');
+    assert.match(again.message, /again/);
+    assert.equal(await localText(), 'a = 1\nb = 20\n', 'the local file is untouched');
+    assert.equal(await remoteText(file), 'a = 100\nb = 2\n# again\n', 'the server file is untouched');
+    assert.ok(session.sync.status().conflicts.some((c) => c.path === file), 'still a conflict');
+
+    // Compared again: the merge becomes both the local file and the server version.
+    const theirs = await call<{ kind: string; text: string }>('sync.readRemote', { path: file });
+    assert.equal(theirs.text, 'a = 100\nb = 2\n# again\n');
+    const merged = 'a = 100\nb = 20\n# again, merged\n';
+    const status = await call<SyncStatus>('sync.resolveConflict', { path: file, choice: 'merged', text: merged });
+    assert.deepEqual(status.conflicts, []);
+    assert.equal(await localText(), merged);
+    assert.equal(await remoteText(file), merged);
+    // The base is recorded: a full plan has nothing to do for the file, and the next save goes through.
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the watcher sees the merge's own write
+    const plan = await call<SyncPlanSummary>('sync.plan', { deleteRemote: false });
+    assert.equal(plan.counts.conflict, 0, JSON.stringify(plan.items));
+    assert.deepEqual(plan.items.filter((item) => item.path === file), []);
+    assert.deepEqual(session.sync.status().conflicts, []);
+    await call('workspace.write', { path: file, text: `${merged}c = 3\n` });
+    await until('the next save to land', async () => (await remoteText(file)) === `${merged}c = 3\n`);
+    assert.deepEqual(session.sync.status().conflicts, []);
   });
 
   it('readRemote refuses paths outside the project', async () => {

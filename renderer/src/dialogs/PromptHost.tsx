@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { PromptRequest } from '../../../preload/api';
 import { api } from '../api/client';
+import { DialogButtons, ModalDialog } from './ModalDialog';
 
 /**
  * Questions from main that must be decided now (UI.md): an unknown host key, a password, a key
@@ -26,25 +27,21 @@ function PromptDialog({ request }: { request: PromptRequest }) {
   const answer = (value: string | boolean | null) => void api().prompts.answer({ id: request.id, value });
 
   if (request.kind === 'host-key') {
+    // No Escape: trusting a key is decided with a button (Cancel has the focus).
     return (
-      <div className="overlay modal">
-        <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="prompt-title" aria-describedby="prompt-detail">
-          <h2 id="prompt-title">Trust the server {request.host}?</h2>
-          <p id="prompt-detail">
-            Labdesk has never connected to {request.host} (port {request.port}) before. Its {request.keyType} key fingerprint is
-          </p>
-          <code className="fingerprint">{request.fingerprint}</code>
-          <p className="hint">Compare it with the one your administrator gave you, or with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub` on the server.</p>
-          <div className="dialog-buttons">
-            <button type="button" className="button primary" onClick={() => answer(true)}>
-              Trust and connect
-            </button>
-            <button type="button" className="button" autoFocus onClick={() => answer(false)}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      </div>
+      <ModalDialog role="alertdialog" titleId="prompt-title" title={`Trust the server ${request.host}?`} describedBy="prompt-detail">
+        <p id="prompt-detail">
+          Labdesk has never connected to {request.host} (port {request.port}) before. Its {request.keyType} key fingerprint is
+        </p>
+        <code className="fingerprint">{request.fingerprint}</code>
+        <p className="hint">Compare it with the one your administrator gave you, or with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub` on the server.</p>
+        <DialogButtons
+          actions={[
+            { label: 'Trust and connect', primary: true, onClick: () => answer(true) },
+            { label: 'Cancel', autoFocus: true, onClick: () => answer(false) },
+          ]}
+        />
+      </ModalDialog>
     );
   }
 
@@ -55,21 +52,16 @@ function PromptDialog({ request }: { request: PromptRequest }) {
   };
   const title = request.secretKind === 'passphrase' ? 'Key passphrase' : request.secretKind === 'password' ? `Password for ${request.user}@${request.host}` : `${request.host} asks`;
   return (
-    <div className="overlay modal" onKeyDown={(event) => event.key === 'Escape' && answer(null)}>
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="prompt-title" onSubmit={submit}>
-        <h2 id="prompt-title">{title}</h2>
-        <label htmlFor="prompt-input">{request.prompt}</label>
-        <input id="prompt-input" type={request.echo ? 'text' : 'password'} value={text} autoFocus autoComplete="off" spellCheck={false} onChange={(event) => setText(event.target.value)} />
-        <p className="hint">Kept in memory for this session only, so a reconnect does not ask again.</p>
-        <div className="dialog-buttons">
-          <button type="submit" className="button primary">
-            Continue
-          </button>
-          <button type="button" className="button" onClick={() => answer(null)}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </div>
+    <ModalDialog titleId="prompt-title" title={title} onEscape={() => answer(null)} onSubmit={submit}>
+      <label htmlFor="prompt-input">{request.prompt}</label>
+      <input id="prompt-input" type={request.echo ? 'text' : 'password'} value={text} autoFocus autoComplete="off" spellCheck={false} onChange={(event) => setText(event.target.value)} />
+      <p className="hint">Kept in memory for this session only, so a reconnect does not ask again.</p>
+      <DialogButtons
+        actions={[
+          { label: 'Continue', submit: true, primary: true },
+          { label: 'Cancel', onClick: () => answer(null) },
+        ]}
+      />
+    </ModalDialog>
   );
 }

@@ -24,7 +24,14 @@ export interface ConflictCompare {
   readonly remote: RemoteFileContent | null;
   readonly error: string | null;
   readonly busy: boolean;
+  /**
+   * An edited merge to show on the right instead of the local file: kept when "Use edited version"
+   * met a newer server version, so the person's merge survives the new compare.
+   */
+  readonly draft: string | null;
 }
+
+export type ConflictChoice = 'mine' | 'theirs' | 'merged';
 
 export interface PlanPreview {
   readonly state: 'planning' | 'ready' | 'running' | 'done' | 'failed';
@@ -62,7 +69,8 @@ interface SyncState {
   runPreview(): Promise<void>;
   closePreview(): void;
   openCompare(path: string): Promise<void>;
-  resolve(choice: 'mine' | 'theirs'): Promise<void>;
+  /** 'merged' sends `text` (the edited right side): it becomes the local file and the server's. */
+  resolve(choice: ConflictChoice, text?: string): Promise<void>;
   closeCompare(): void;
 }
 
@@ -220,32 +228,36 @@ export const useSync = create<SyncState>((set, get) => ({
   },
 
   async openCompare(path) {
-    set({ compare: { path, local: null, remote: null, error: null, busy: true } });
-    try {
-      const [local, remote] = await Promise.all([api().workspace.read({ path }).catch(() => null), api().sync.readRemote({ path })]);
-      set({ compare: { path, local: local?.kind === 'text' ? local.text : null, remote, error: null, busy: false } });
-    } catch (error) {
-      set({ compare: { path, local: null, remote: null, error: errorMessage(error), busy: false } });
-    }
+    set({ compare: { path, local: null, remote: null, error: null, busy: true, draft: null } });
+    const loaded = await readCompare(path);
+    if (get().compare?.path === path) set({ compare: loaded }); // (not if closed meanwhile)
   },
 
-  async resolve(choice) {
+  async resolve(choice, text) {
     const compare = get().compare;
     if (!compare) return;
+    if (choice === 'merged' && text === undefined) return;
     set({ compare: { ...compare, busy: true, error: null } });
     try {
-      const status = await api().sync.resolveConflict({ path: compare.path, choice });
+      const status = await api().sync.resolveConflict({ path: compare.path, choice, ...(choice === 'merged' && { text }) });
       set({ status, compare: null });
       useNotifications.getState().dismiss(`sync-conflict:${compare.path}`);
-      notify('info', choice === 'mine' ? `Uploaded your ${compare.path} to ${status.target ?? 'the server'}.` : `Took the server's ${compare.path}.`, { source: compare.path });
+      const server = status.target ?? 'the server';
+      const done = {
+        mine: `Uploaded your ${compare.path} to ${server}.`,
+        theirs: `Took the server's ${compare.path}.`,
+        merged: `Saved your merge of ${compare.path} here and uploaded it to ${server}.`,
+      }[choice];
+      notify('info', done, { source: compare.path });
     } catch (error) {
       if (errorCode(error) === 'conflict') {
-        // The server changed again: show the newer version and ask again.
-        await get().openCompare(compare.path);
-        const current = get().compare;
-        if (current) set({ compare: { ...current, error: errorMessage(error) } });
+        // The server changed again: show the newer version and ask again. An edited merge stays
+        // on the right (set together with the new versions, so the editor never drops it).
+        const next = await readCompare(compare.path);
+        if (get().compare?.path !== compare.path) return;
+        set({ compare: { ...next, error: next.error ?? errorMessage(error), draft: choice === 'merged' ? (text ?? null) : null } });
       } else {
-        set({ compare: { ...compare, busy: false, error: errorMessage(error) } });
+        set({ compare: { ...compare, busy: false, error: errorMessage(error), draft: choice === 'merged' ? (text ?? null) : compare.draft } });
       }
     }
   },
@@ -254,6 +266,16 @@ export const useSync = create<SyncState>((set, get) => ({
     set({ compare: null });
   },
 }));
+
+/** Both versions of a conflicting file, as the compare dialog shows them. */
+async function readCompare(path: string): Promise<ConflictCompare> {
+  try {
+    const [local, remote] = await Promise.all([api().workspace.read({ path }).catch(() => null), api().sync.readRemote({ path })]);
+    return { path, local: local?.kind === 'text' ? local.text : null, remote, error: null, busy: false, draft: null };
+  } catch (error) {
+    return { path, local: null, remote: null, error: errorMessage(error), busy: false, draft: null };
+  }
+}
 
 /** "gpu1 ● connected · sync: up to date" and friends, for the status bar and the Server view. */
 export function describeSync(status: SyncStatus): { connection: string; sync: string } {
