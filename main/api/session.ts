@@ -55,7 +55,7 @@ export class Session {
       configDir: capabilities.configDir,
       ...(capabilities.knownHostsFiles !== undefined && { knownHostsFiles: capabilities.knownHostsFiles }),
     });
-    this.remote = new RemoteExplorer(this.sync, this.tasks, this.events);
+    this.remote = new RemoteExplorer(this.sync, this.tasks);
   }
 
   info(): AppInfo {

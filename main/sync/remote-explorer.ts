@@ -1,7 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import type { RemoteEntry, RemoteFileOpen, RemoteListing, RemoteTransferReport } from '../../preload/api';
 import { ApiError, fail } from '../api/api-error';
-import type { EventBus } from '../api/event-bus';
 import type { TaskRegistry } from '../api/task-registry';
 import { resolveInWorkspace } from '../workspace/workspace-path';
 import { baseEntriesUnder } from './remote-base';
@@ -49,7 +48,6 @@ export class RemoteExplorer {
   constructor(
     private readonly sync: SyncService,
     private readonly tasks: TaskRegistry,
-    private readonly events: EventBus,
     options: RemoteExplorerOptions = {},
   ) {
     this.listLimit = options.listLimit ?? LIST_LIMIT;

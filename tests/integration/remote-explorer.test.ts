@@ -140,7 +140,7 @@ describe('remote explorer against a real sshd', { skip: sshdAvailable() ? false 
 
     it('cuts a huge folder at the limit and says so', async () => {
       await writeTree(elsewhere, Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`many/f${i}`, 'x'])));
-      const explorer = new RemoteExplorer(session.sync, session.tasks, session.events, { listLimit: 5 });
+      const explorer = new RemoteExplorer(session.sync, session.tasks, { listLimit: 5 });
       const listing = await explorer.list(at('many'));
       assert.equal(listing.truncated, true);
       assert.equal(listing.entries.length, 5);

@@ -5,6 +5,8 @@ import { useWorkspace } from '../state/workspace-store';
 import { hasActiveCodeEditor, runEditorAction } from '../editor/active-editor';
 import { deleteSelected, newEntry, renameSelected } from '../files/file-actions';
 import { useSync } from '../sync/sync-store';
+import * as remote from '../remote/remote-actions';
+import { useRemoteTree } from '../remote/remote-tree-store';
 
 export interface Command {
   readonly id: string;
@@ -71,6 +73,16 @@ export const COMMANDS: readonly Command[] = [
     enabled: () => useSync.getState().status.conflicts.length > 0,
     run: () => useUi.getState().showView('server'),
   },
+  // Remote explorer ("Files on <target>" in the Server view); each shows the view so its result is seen.
+  { id: 'remote.show', title: 'Show Server Files', enabled: remote.serverReady, run: () => showServerFiles() },
+  { id: 'remote.refresh', title: 'Refresh Server Files', enabled: remote.serverReady, run: () => showServerFiles(remote.refreshServerFiles) },
+  { id: 'remote.newFolder', title: 'New Folder on Server…', enabled: remote.serverReady, run: () => showServerFiles(remote.newFolder) },
+  { id: 'remote.upload', title: 'Upload to Server…', enabled: remote.serverReady, run: () => showServerFiles(remote.uploadHere) },
+  { id: 'remote.goToFolder', title: 'Go to Folder on Server…', enabled: remote.serverReady, run: () => showServerFiles(remote.goToFolder) },
+  { id: 'remote.open', title: 'Open Selected Server File', enabled: hasServerSelection, run: () => showServerFiles(remote.openSelected) },
+  { id: 'remote.download', title: 'Download from Server', enabled: hasServerSelection, run: () => showServerFiles(remote.downloadSelected) },
+  { id: 'remote.rename', title: 'Rename on Server…', enabled: hasServerSelection, run: () => showServerFiles(remote.renameSelected) },
+  { id: 'remote.delete', title: 'Delete on Server…', enabled: hasServerSelection, run: () => showServerFiles(remote.deleteSelected) },
   { id: 'view.toggleSideBar', title: 'Toggle Side Bar', shortcut: 'Mod+B', run: () => useUi.getState().toggleSideBar() },
   { id: 'view.togglePanel', title: 'Toggle Panel', shortcut: 'Mod+J', run: () => useUi.getState().togglePanel() },
   {
@@ -111,6 +123,18 @@ async function activateTarget(): Promise<void> {
   const only = targets[0];
   if (targets.length === 0) useSync.getState().newDraft();
   else if (targets.length === 1 && only) await useSync.getState().activate(only.name);
+}
+
+function hasServerSelection(): boolean {
+  return remote.serverReady() && remote.selectedEntry() !== undefined;
+}
+
+/** Brings "Files on <target>" into view (expanded), then runs the action. */
+async function showServerFiles(action?: () => void | Promise<void>): Promise<void> {
+  useUi.getState().showView('server');
+  useRemoteTree.getState().setCollapsed(false);
+  remote.attachActiveTarget();
+  await action?.();
 }
 
 export function runCommand(id: string): void {

@@ -9,9 +9,10 @@ const viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
 
 /**
  * One Monaco editor for all file tabs: switching tabs swaps the model and restores the cursor
- * and scroll position, which is faster and lighter than an editor per tab.
+ * and scroll position, which is faster and lighter than an editor per tab. `path` is the model's
+ * key (a project path, or a remote tab's id); `label` names the file for screen readers.
  */
-export function CodeEditor({ path, readOnly }: { path: string; readOnly: boolean }) {
+export function CodeEditor({ path, readOnly, label }: { path: string; readOnly: boolean; label?: string }) {
   const hostRef = useRef<HTMLDivElement>(null);
   const vimStatusRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
@@ -48,14 +49,14 @@ export function CodeEditor({ path, readOnly }: { path: string; readOnly: boolean
     if (!editor || !model) return;
     editor.setModel(model);
     shownPathRef.current = path;
-    editor.updateOptions({ readOnly, ariaLabel: `Editor: ${path}` });
+    editor.updateOptions({ readOnly, ariaLabel: `Editor: ${label ?? path}` });
     const state = viewStates.get(path);
     if (state) editor.restoreViewState(state);
     editor.focus();
     return () => {
       if (editorRef.current === editor && editor.getModel() === model) viewStates.set(path, editor.saveViewState());
     };
-  }, [path, readOnly]);
+  }, [path, readOnly, label]);
 
   useEffect(() => {
     const editor = editorRef.current;

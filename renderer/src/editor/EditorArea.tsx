@@ -1,5 +1,6 @@
 import { shortcutLabel } from '../app/shortcuts';
-import { activeTab, useEditor, type FileTab } from '../state/editor-store';
+import { RemoteDiffView, RemoteFileBanners } from '../remote/RemoteEditor';
+import { activeTab, tabLocation, useEditor, type FileTab, type RemoteFileTab } from '../state/editor-store';
 import { useWorkspace } from '../state/workspace-store';
 import { CodeEditor } from './CodeEditor';
 import { DiskDiffView } from './DiskDiffView';
@@ -43,18 +44,24 @@ function FileBanners({ tab }: { tab: FileTab }) {
   );
 }
 
-function FileBody({ tab }: { tab: FileTab }) {
+/** The body of a file tab, local or remote: the editor, or why the file is not shown as text. */
+function FileBody({ tab }: { tab: FileTab | RemoteFileTab }) {
+  const where = tab.kind === 'remote-file' ? `${tab.path} on ${tab.target}` : tab.path;
   switch (tab.status) {
     case 'loading':
-      return <p className="editor-message">Opening {tab.path}…</p>;
+      return <p className="editor-message">Opening {where}…</p>;
     case 'binary':
-      return <p className="editor-message">{tab.path} is a binary file ({formatSize(tab.size)}), so it is not opened as text.</p>;
+      return <p className="editor-message">{where} is a binary file ({formatSize(tab.size)}), so it is not opened as text.</p>;
     case 'too-large':
-      return <p className="editor-message">{tab.path} is {formatSize(tab.size)}, too large to open in the editor.</p>;
+      return <p className="editor-message">{where} is {formatSize(tab.size)}, too large to open in the editor.</p>;
     case 'error':
-      return <p className="editor-message">{tab.path} could not be opened.</p>;
+      return <p className="editor-message">{where} could not be opened.</p>;
     case 'text':
-      return <CodeEditor path={tab.path} readOnly={tab.readOnly} />;
+      return tab.kind === 'remote-file' ? (
+        <CodeEditor path={tab.id} label={`${tab.path} on ${tab.target}`} readOnly={tab.readOnly} />
+      ) : (
+        <CodeEditor path={tab.path} readOnly={tab.readOnly} />
+      );
   }
 }
 
@@ -82,7 +89,7 @@ export function EditorArea() {
   return (
     <section className="editor-area" aria-label="Editor area">
       <TabBar />
-      <div className="editor-body" role={tab ? 'tabpanel' : undefined} aria-label={tab ? tab.path : undefined}>
+      <div className="editor-body" role={tab ? 'tabpanel' : undefined} aria-label={tab ? tabLocation(tab) : undefined}>
         {!tab && <EmptyEditor />}
         {tab?.kind === 'file' && (
           <>
@@ -91,6 +98,13 @@ export function EditorArea() {
           </>
         )}
         {tab?.kind === 'disk-diff' && <DiskDiffView path={tab.path} />}
+        {tab?.kind === 'remote-file' && (
+          <>
+            <RemoteFileBanners tab={tab} />
+            <FileBody tab={tab} />
+          </>
+        )}
+        {tab?.kind === 'remote-diff' && <RemoteDiffView fileId={tab.fileId} />}
       </div>
     </section>
   );

@@ -1,7 +1,7 @@
-import { useEditor, tabTitle, type Tab } from '../state/editor-store';
+import { useEditor, tabDirty, tabLocation, tabTitle, type Tab } from '../state/editor-store';
 
 function tabLabel(tab: Tab): string {
-  return tab.kind === 'file' && tab.dirty ? `${tabTitle(tab)}, unsaved changes` : tabTitle(tab);
+  return tabDirty(tab) ? `${tabTitle(tab)}, unsaved changes` : tabTitle(tab);
 }
 
 export function TabBar() {
@@ -11,9 +11,10 @@ export function TabBar() {
     <div className="tab-bar" role="tablist" aria-label="Open editors">
       {tabs.map((tab) => {
         const active = tab.id === activeId;
-        const dirty = tab.kind === 'file' && tab.dirty;
+        const dirty = tabDirty(tab);
+        const remote = tab.kind === 'remote-file' || tab.kind === 'remote-diff';
         return (
-          <div key={tab.id} className={`tab${active ? ' active' : ''}${dirty ? ' dirty' : ''}`} title={tab.path}>
+          <div key={tab.id} className={`tab${active ? ' active' : ''}${dirty ? ' dirty' : ''}${remote ? ' remote' : ''}`} title={tabLocation(tab)}>
             <button
               type="button"
               role="tab"

@@ -4,6 +4,8 @@ import { languageFor } from './languages';
 /**
  * One Monaco text model per open file, kept outside React state (models are mutable objects).
  * A model is dirty when its version differs from the version last saved or loaded.
+ * Keys are workspace-relative paths for project files and tab ids (`remote:<target>:<abs path>`)
+ * for files on a server.
  */
 interface Entry {
   readonly model: monaco.editor.ITextModel;
@@ -20,7 +22,10 @@ function updateDirty(entry: Entry): void {
 
 const entries = new Map<string, Entry>();
 
+const REMOTE_PREFIX = 'remote:';
+
 export function uriFor(path: string): monaco.Uri {
+  if (path.startsWith(REMOTE_PREFIX)) return monaco.Uri.from({ scheme: 'labdesk-remote', path: `/${path.slice(REMOTE_PREFIX.length)}` });
   return monaco.Uri.from({ scheme: 'file', path: `/${path}` });
 }
 

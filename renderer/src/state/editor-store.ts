@@ -1,9 +1,11 @@
 import { create } from 'zustand';
-import type { FileChange } from '../../../preload/api';
+import type { FileChange, RemoteEntry } from '../../../preload/api';
 import { api } from '../api/client';
 import { errorCode, errorMessage } from '../api/errors';
 import { createModel, disposeModel, getModel, isDirty, markSaved, renameModel, replaceContent } from '../editor/model-registry';
 import { baseName } from '../files/tree-rows';
+import { useRemoteTree } from '../remote/remote-tree-store';
+import { useSync } from '../sync/sync-store';
 import { ask } from './dialog-store';
 import { notify, useNotifications } from './notifications-store';
 
@@ -31,7 +33,52 @@ export interface DiffTab {
   readonly path: string;
 }
 
-export type Tab = FileTab | DiffTab;
+/** What a save found on the server instead of the version the tab was opened with. */
+export type ServerVersion =
+  | { readonly kind: 'text'; readonly text: string; readonly size: number; readonly mtimeMs: number }
+  | { readonly kind: 'binary' | 'too-large'; readonly size: number; readonly mtimeMs: number }
+  | { readonly kind: 'missing' }
+  /** The server could not be asked (offline); keeping mine is refused until a compare succeeds. */
+  | { readonly kind: 'unknown'; readonly message: string };
+
+/**
+ * A file on the active target's server (remote explorer), edited in Monaco like a local file.
+ * Its model is registered under the tab id. Saves write back atomically and only over the
+ * version it was opened with (`size` + `mtimeMs`); anything else is a conflict, never overwritten.
+ */
+export interface RemoteFileTab {
+  readonly kind: 'remote-file';
+  readonly id: string;
+  /** Absolute POSIX path on the server. */
+  readonly path: string;
+  /** The target (by name) the file belongs to; saves go only to that target while it is active. */
+  readonly target: string;
+  /** `user@host:port`, for messages. */
+  readonly host: string;
+  readonly status: 'loading' | 'text' | 'binary' | 'too-large' | 'error';
+  readonly size: number;
+  /** mtime of the server version this tab is based on; null for a file the tab recreates. */
+  readonly mtimeMs: number | null;
+  readonly readOnly: boolean;
+  readonly notice?: string;
+  readonly dirty: boolean;
+  readonly saving?: boolean;
+  readonly error?: string;
+  /** Set when a save was refused because the server's copy changed: what is there now. */
+  readonly serverVersion?: ServerVersion;
+}
+
+/** The server's version (left) against the unsaved edits of a remote tab (right). */
+export interface RemoteDiffTab {
+  readonly kind: 'remote-diff';
+  readonly id: string;
+  readonly path: string;
+  readonly target: string;
+  /** The remote file tab whose edits are compared. */
+  readonly fileId: string;
+}
+
+export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab;
 
 interface EditorState {
   readonly tabs: readonly Tab[];
@@ -52,18 +99,54 @@ interface EditorState {
   handleDiskChanges(changes: readonly FileChange[]): Promise<void>;
   pathRenamed(from: string, to: string): void;
   pathDeleted(path: string): void;
+  /** Opens a server file of the active target (remote explorer). */
+  openRemote(path: string, target: { name: string; host: string }): Promise<void>;
+  /** Saves a remote tab; `expected` overrides the version it must replace (null: whatever is there). */
+  saveRemote(id: string, expected?: { size: number; mtimeMs: number } | null): Promise<boolean>;
+  /** Reads the server's version again and shows it against the unsaved edits. */
+  compareWithServer(id: string): Promise<void>;
+  /** After a conflict: writes the edits over the server version just read (never an older one). */
+  keepMineRemote(id: string): Promise<void>;
+  /** After a conflict: takes the server's version into the tab. */
+  takeTheirsRemote(id: string): void;
+  remotePathRenamed(target: string, from: string, to: string): void;
+  remotePathDeleted(target: string, path: string): void;
   reset(): void;
 }
 
 const fileTabId = (path: string) => `file:${path}`;
 const diffTabId = (path: string) => `disk-diff:${path}`;
+/** `remote:<target>:<abs path>`: the same path on two servers is two tabs. Also the model key. */
+export const remoteTabId = (target: string, path: string) => `remote:${target}:${path}`;
+const remoteDiffTabId = (fileId: string) => `remote-diff:${fileId}`;
+
+const within = (path: string, folder: string) => path === folder || path.startsWith(folder === '/' ? '/' : `${folder}/`);
 
 export function activeTab(state: Pick<EditorState, 'tabs' | 'activeId'>): Tab | undefined {
   return state.tabs.find((tab) => tab.id === state.activeId);
 }
 
 export function tabTitle(tab: Tab): string {
-  return tab.kind === 'file' ? baseName(tab.path) : `${baseName(tab.path)} (disk ↔ yours)`;
+  switch (tab.kind) {
+    case 'file':
+      return baseName(tab.path);
+    case 'disk-diff':
+      return `${baseName(tab.path)} (disk ↔ yours)`;
+    case 'remote-file':
+      return `${baseName(tab.path)} — ${tab.target}`;
+    case 'remote-diff':
+      return `${baseName(tab.path)} (${tab.target} ↔ yours)`;
+  }
+}
+
+/** Where the tab's content lives, for tooltips and the editor's label: `gpu1:/srv/x/train.log`. */
+export function tabLocation(tab: Tab): string {
+  return tab.kind === 'remote-file' || tab.kind === 'remote-diff' ? `${tab.target}:${tab.path}` : tab.path;
+}
+
+/** True when the tab holds edits that are not saved. */
+export function tabDirty(tab: Tab): boolean {
+  return (tab.kind === 'file' || tab.kind === 'remote-file') && tab.dirty;
 }
 
 export const useEditor = create<EditorState>((set, get) => {
@@ -73,6 +156,30 @@ export const useEditor = create<EditorState>((set, get) => {
     }));
   const fileTab = (path: string) => get().tabs.find((tab): tab is FileTab => tab.kind === 'file' && tab.path === path);
   const dirtyListener = (path: string) => (dirty: boolean) => updateFileTab(path, { dirty });
+  const updateRemoteTab = (id: string, change: Partial<Omit<RemoteFileTab, 'kind' | 'id' | 'path' | 'target'>>) =>
+    set((state) => ({
+      tabs: state.tabs.map((tab) => (tab.kind === 'remote-file' && tab.id === id ? { ...tab, ...change } : tab)),
+    }));
+  const remoteTab = (id: string) => get().tabs.find((tab): tab is RemoteFileTab => tab.kind === 'remote-file' && tab.id === id);
+  const remoteDirtyListener = (id: string) => (dirty: boolean) => updateRemoteTab(id, { dirty });
+  /** Drops the conflict state of a remote tab (after a save or taking theirs). */
+  const clearRemoteConflict = (id: string, change: Partial<Omit<RemoteFileTab, 'kind' | 'id' | 'path' | 'target'>>) =>
+    set((state) => ({
+      tabs: state.tabs.map((tab) => {
+        if (tab.kind !== 'remote-file' || tab.id !== id) return tab;
+        const { error: _error, serverVersion: _server, ...rest } = tab;
+        return { ...rest, ...change };
+      }),
+    }));
+  /** The server's version of a remote tab's file now (what a conflict is about). */
+  const readServerVersion = async (tab: RemoteFileTab): Promise<ServerVersion> => {
+    try {
+      const now = await api().remote.read({ path: tab.path });
+      return now.kind === 'text' ? { kind: 'text', text: now.text, size: now.size, mtimeMs: now.mtimeMs } : { kind: now.kind, size: now.size, mtimeMs: now.mtimeMs };
+    } catch (error) {
+      return errorCode(error) === 'not-found' ? { kind: 'missing' } : { kind: 'unknown', message: errorMessage(error) };
+    }
+  };
 
   /** Tells the user about a disk change that collides with unsaved edits; nothing is overwritten. */
   const offerCompare = (path: string, message: string) =>
@@ -150,11 +257,28 @@ export const useEditor = create<EditorState>((set, get) => {
         if (choice === 'cancel') return false;
         if (choice === 'save' && !(await get().save(tab.path))) return false;
       }
+      if (tab.kind === 'remote-file' && isDirty(tab.id)) {
+        const choice = await ask(
+          `Save changes to ${baseName(tab.path)} on ${tab.target}?`,
+          `${tab.path} on ${tab.target} (${tab.host}): your changes will be lost if you close without saving.`,
+          [
+            { label: 'Save', value: 'save', primary: true },
+            { label: "Don't Save", value: 'discard' },
+            { label: 'Cancel', value: 'cancel' },
+          ],
+        );
+        if (choice === 'cancel') return false;
+        if (choice === 'save' && !(await get().saveRemote(tab.id))) return false;
+      }
       removeTab(id);
       if (tab.kind === 'file') {
         removeTab(diffTabId(tab.path));
         disposeModel(tab.path);
         useNotifications.getState().dismiss(`conflict:${tab.path}`);
+      }
+      if (tab.kind === 'remote-file') {
+        removeTab(remoteDiffTabId(tab.id));
+        disposeModel(tab.id);
       }
       return true;
     },
@@ -207,11 +331,17 @@ export const useEditor = create<EditorState>((set, get) => {
 
     async saveActive() {
       const tab = activeTab(get());
-      if (tab) await get().save(tab.path);
+      if (!tab) return;
+      if (tab.kind === 'remote-file') await get().saveRemote(tab.id);
+      else if (tab.kind === 'remote-diff') await get().saveRemote(tab.fileId);
+      else await get().save(tab.path);
     },
 
     async saveAll() {
-      for (const tab of get().tabs) if (tab.kind === 'file' && tab.dirty) await get().save(tab.path);
+      for (const tab of get().tabs) {
+        if (tab.kind === 'file' && tab.dirty) await get().save(tab.path);
+        if (tab.kind === 'remote-file' && tab.dirty) await get().saveRemote(tab.id);
+      }
     },
 
     compareWithDisk(path) {
@@ -292,8 +422,144 @@ export const useEditor = create<EditorState>((set, get) => {
       }
     },
 
+    async openRemote(path, target) {
+      const id = remoteTabId(target.name, path);
+      if (get().tabs.some((tab) => tab.id === id)) {
+        set({ activeId: id });
+        return;
+      }
+      const loading: RemoteFileTab = {
+        kind: 'remote-file',
+        id,
+        path,
+        target: target.name,
+        host: target.host,
+        status: 'loading',
+        size: 0,
+        mtimeMs: null,
+        readOnly: true,
+        dirty: false,
+      };
+      set((state) => ({ tabs: [...state.tabs, loading], activeId: id }));
+      try {
+        const content = await api().remote.read({ path });
+        if (content.kind === 'text') {
+          createModel(id, content.text, remoteDirtyListener(id));
+          updateRemoteTab(id, {
+            status: 'text',
+            size: content.size,
+            mtimeMs: content.mtimeMs,
+            readOnly: content.readOnly,
+            ...(content.notice !== undefined && { notice: content.notice }),
+          });
+        } else {
+          updateRemoteTab(id, { status: content.kind, size: content.size, mtimeMs: content.mtimeMs });
+        }
+      } catch (error) {
+        updateRemoteTab(id, { status: 'error', error: `Could not open ${path} on ${target.name} (${target.host}): ${errorMessage(error)}` });
+      }
+    },
+
+    async saveRemote(id, expectedOverride) {
+      const tab = remoteTab(id);
+      const model = getModel(id);
+      if (!tab || !model || tab.readOnly || tab.status !== 'text' || tab.saving) return false;
+      const active = useSync.getState().status.target;
+      if (active !== tab.target) {
+        updateRemoteTab(id, {
+          error: `${tab.path} is on ${tab.target}, but ${active === null ? 'no server' : active} is active. Activate ${tab.target} in the Server view to save it; nothing was written.`,
+        });
+        return false;
+      }
+      const text = model.getValue();
+      const expected = expectedOverride !== undefined ? expectedOverride : tab.mtimeMs !== null ? { size: tab.size, mtimeMs: tab.mtimeMs } : null;
+      updateRemoteTab(id, { saving: true });
+      try {
+        const written: RemoteEntry = await api().remote.write({ path: tab.path, text, expected });
+        markSaved(id, text);
+        clearRemoteConflict(id, { size: written.size, mtimeMs: written.mtimeMs, dirty: isDirty(id), saving: false });
+        useRemoteTree.getState().entryChanged(tab.target, written);
+        return true;
+      } catch (error) {
+        if (errorCode(error) === 'conflict') {
+          const serverVersion = await readServerVersion(tab);
+          updateRemoteTab(id, {
+            saving: false,
+            serverVersion,
+            error: `${tab.path} changed on ${tab.target} since you opened it, so nothing was written. Compare with the server to choose what to keep.`,
+          });
+        } else {
+          const message = `Could not save ${tab.path} on ${tab.target} (${tab.host}): ${errorMessage(error)}`;
+          updateRemoteTab(id, { saving: false, error: message });
+          notify('error', message, { source: `${tab.target}:${tab.path}` });
+        }
+        return false;
+      }
+    },
+
+    async compareWithServer(id) {
+      const tab = remoteTab(id);
+      if (!tab) return;
+      const serverVersion = await readServerVersion(tab);
+      updateRemoteTab(id, { serverVersion });
+      const diffId = remoteDiffTabId(id);
+      if (!get().tabs.some((candidate) => candidate.id === diffId)) {
+        set((state) => ({ tabs: [...state.tabs, { kind: 'remote-diff', id: diffId, path: tab.path, target: tab.target, fileId: id }] }));
+      }
+      set({ activeId: diffId });
+    },
+
+    async keepMineRemote(id) {
+      const server = remoteTab(id)?.serverVersion;
+      if (!server || server.kind === 'unknown') return;
+      // Only over the version the person just saw: if it changed again, this is a new conflict.
+      const expected = server.kind === 'missing' ? null : { size: server.size, mtimeMs: server.mtimeMs };
+      if (await get().saveRemote(id, expected)) {
+        removeTab(remoteDiffTabId(id));
+        set({ activeId: id });
+      }
+    },
+
+    takeTheirsRemote(id) {
+      const server = remoteTab(id)?.serverVersion;
+      if (server?.kind !== 'text') return;
+      replaceContent(id, server.text);
+      clearRemoteConflict(id, { size: server.size, mtimeMs: server.mtimeMs, dirty: false });
+      removeTab(remoteDiffTabId(id));
+      set({ activeId: id });
+    },
+
+    remotePathRenamed(target, from, to) {
+      set((state) => {
+        let activeId = state.activeId;
+        const tabs = state.tabs.flatMap((tab): Tab[] => {
+          if ((tab.kind !== 'remote-file' && tab.kind !== 'remote-diff') || tab.target !== target || !within(tab.path, from)) return [tab];
+          if (tab.kind === 'remote-diff') return []; // reopened from the moved tab when needed
+          const moved = to + tab.path.slice(from.length);
+          const id = remoteTabId(target, moved);
+          renameModel(tab.id, id, remoteDirtyListener(id));
+          if (activeId === tab.id) activeId = id;
+          return [{ ...tab, id, path: moved }];
+        });
+        return { tabs, activeId: activeId !== null && tabs.some((tab) => tab.id === activeId) ? activeId : (tabs[0]?.id ?? null) };
+      });
+    },
+
+    remotePathDeleted(target, path) {
+      for (const tab of get().tabs) {
+        if (tab.kind === 'remote-file' && tab.target === target && within(tab.path, path) && !tab.dirty) {
+          removeTab(remoteDiffTabId(tab.id));
+          removeTab(tab.id);
+          disposeModel(tab.id);
+        }
+      }
+    },
+
     reset() {
-      for (const tab of get().tabs) if (tab.kind === 'file') disposeModel(tab.path);
+      for (const tab of get().tabs) {
+        if (tab.kind === 'file') disposeModel(tab.path);
+        if (tab.kind === 'remote-file') disposeModel(tab.id);
+      }
       set({ tabs: [], activeId: null });
     },
   };

@@ -72,7 +72,7 @@ export function StatusBar() {
   const problems = history.filter((n) => n.level !== 'info').length;
   const nextTheme = settings.theme === 'dark' ? 'light' : 'dark';
   const tab = useEditor(activeTab);
-  const language = tab?.kind === 'file' && tab.status === 'text' ? languageName(tab.path) : null;
+  const language = (tab?.kind === 'file' || tab?.kind === 'remote-file') && tab.status === 'text' ? languageName(tab.path) : null;
 
   return (
     <footer className="status-bar" aria-label="Status bar">

@@ -1,5 +1,6 @@
 import { useEffect, type FormEvent } from 'react';
 import type { SyncTargetInfo } from '../../../preload/api';
+import { RemoteExplorer } from '../remote/RemoteTree';
 import { useWorkspace } from '../state/workspace-store';
 import { describeSync, useSync, type DraftField } from './sync-store';
 
@@ -68,8 +69,17 @@ export function ServerView() {
         {draft && <TargetForm />}
         <ActiveTarget />
       </div>
+      <ActiveTargetFiles />
     </section>
   );
+}
+
+/** "Files on <target>": the remote explorer for the active target, below its status. */
+function ActiveTargetFiles() {
+  const { status, targets } = useSync();
+  const target = targets.find((candidate) => candidate.name === status.target);
+  if (!target || status.connection === 'off') return null;
+  return <RemoteExplorer target={target} connection={status.connection} />;
 }
 
 function TargetItem({ target, active }: { target: SyncTargetInfo; active: boolean }) {
