@@ -1,14 +1,4 @@
-import type { Page } from '@playwright/test';
-import { expect, test, treeItem } from './labdesk-web';
-
-/** Every interactive element must have an accessible name (tests and screen readers find them by it). */
-async function controlsWithoutName(page: Page): Promise<string[]> {
-  const snapshot = await page.locator('body').ariaSnapshot();
-  return snapshot
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => /^- (button|textbox|combobox|tab|treeitem|option|checkbox|link|menuitem|slider|progressbar)\b(?!\s+")/.test(line));
-}
+import { controlsWithoutName, expect, test, treeItem } from './labdesk-web';
 
 test('every control has an accessible name, in every state the window has', async ({ page, web }) => {
   void web;

@@ -97,3 +97,15 @@ export async function typeInEditor(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+Home');
   await page.keyboard.type(text);
 }
+
+/**
+ * Interactive elements without an accessible name, as lines of the page's ARIA snapshot: every
+ * control must have one (tests and screen readers find them by it), so specs expect [].
+ */
+export async function controlsWithoutName(page: Page): Promise<string[]> {
+  const snapshot = await page.locator('body').ariaSnapshot();
+  return snapshot
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^- (button|textbox|combobox|tab|treeitem|option|checkbox|link|menuitem|slider|progressbar)\b(?!\s+")/.test(line));
+}

@@ -1,32 +1,19 @@
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { test as base, type Page } from '@playwright/test';
-import { startSshd, sshdAvailable, type SshdServer } from '../fixtures/sshd';
-import { expect, startLabdeskWeb, typeInEditor, type WebApp } from './labdesk-web';
+import { sshdAvailable } from '../fixtures/sshd';
+import { controlsWithoutName, expect, typeInEditor } from './labdesk-web';
+import { addAndActivateTarget, testWithServer } from './server-setup';
 
 /**
  * The remote explorer end to end: a real OpenSSH server on loopback whose files are a folder
  * here (so the test reads and changes "the server" on disk), the real `labdesk web`, Chromium.
  */
-const test = base.extend<{ sshd: SshdServer; web: WebApp & { remote: string; datadisk: string } }>({
-  // Playwright reads the fixture's dependencies from this destructuring; this one has none.
-  // eslint-disable-next-line no-empty-pattern
-  sshd: async ({}, use) => {
-    const server = await startSshd();
-    await use(server);
-    await server.stop();
-  },
-  web: async ({ page, sshd }, use) => {
-    const scratch = await mkdtemp(path.join(os.tmpdir(), 'labdesk-e2e-remote-'));
-    const sshConfig = path.join(scratch, 'ssh_config');
-    const knownHosts = path.join(scratch, 'known_hosts');
-    await writeFile(sshConfig, '');
-    await writeFile(knownHosts, '');
-    // What is on the server before the window opens: logs, results, a note, and the usual
-    // `data` link to a data disk outside the project folder.
-    const remote = path.join(scratch, 'server', 'vision-lab');
-    const datadisk = path.join(scratch, 'server', 'datadisk');
+const test = testWithServer({
+  scratchPrefix: 'labdesk-e2e-remote-',
+  // What is on the server before the window opens: logs, results, a note, and the usual
+  // `data` link to a data disk outside the project folder.
+  prepareServer: async ({ serverDir, remote }) => {
+    const datadisk = path.join(serverDir, 'datadisk');
     const files: Record<string, string> = {
       'logs/train.log': 'epoch 1 loss 0.91\nepoch 2 loss 0.55\n',
       'results/metrics.json': '{"top1": 0.76}\n',
@@ -40,47 +27,11 @@ const test = base.extend<{ sshd: SshdServer; web: WebApp & { remote: string; dat
     await mkdir(path.join(datadisk, 'imagenet'), { recursive: true });
     await writeFile(path.join(datadisk, 'imagenet', 'README'), 'ImageNet 2012\n');
     await symlink(datadisk, path.join(remote, 'data'));
-
-    const { app, stop } = await startLabdeskWeb({
-      openProject: true,
-      env: { LABDESK_SSH_CONFIG: sshConfig, LABDESK_KNOWN_HOSTS: knownHosts, SSH_AUTH_SOCK: undefined },
-    });
-    await page.goto(app.url);
-    await expect(page.getByRole('tree', { name: 'Project files' })).toBeVisible();
-    await use({ ...app, remote, datadisk });
-    await stop();
-    await rm(scratch, { recursive: true, force: true });
-    void sshd;
+    return { datadisk };
   },
 });
 
-/** Interactive elements without an accessible name (as in accessibility.spec.ts). */
-async function controlsWithoutName(page: Page): Promise<string[]> {
-  const snapshot = await page.locator('body').ariaSnapshot();
-  return snapshot
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => /^- (button|textbox|combobox|tab|treeitem|option|checkbox|link|menuitem|slider|progressbar)\b(?!\s+")/.test(line));
-}
-
 // Typed lines share no word prefix with the file's words, so Monaco's word suggestions never take an Enter.
-
-/** Adds the sshd fixture as target `gpu1`, activates it and trusts its key. */
-async function connect(page: Page, web: { remote: string }, sshd: SshdServer): Promise<void> {
-  await page.getByRole('button', { name: 'Server', exact: true }).click();
-  await page.getByRole('button', { name: 'Add a server', exact: true }).click();
-  const form = page.getByRole('form', { name: 'Add a server' });
-  await form.getByRole('textbox', { name: 'Name' }).fill('gpu1');
-  await form.getByRole('textbox', { name: 'Host' }).fill('127.0.0.1');
-  await form.getByRole('textbox', { name: 'Remote folder' }).fill(web.remote);
-  await form.getByRole('textbox', { name: 'Port' }).fill(String(sshd.port));
-  await form.getByRole('textbox', { name: 'User' }).fill(sshd.username);
-  await form.getByRole('textbox', { name: 'Identity file' }).fill(sshd.clientKeyPath);
-  await form.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('button', { name: 'Activate gpu1', exact: true }).click();
-  await page.getByRole('alertdialog', { name: 'Trust the server 127.0.0.1?' }).getByRole('button', { name: 'Trust and connect' }).click();
-  await expect(page.getByRole('button', { name: /^Sync status: gpu1/ })).toHaveAccessibleName(/gpu1 connected/, { timeout: 20_000 });
-}
 
 test.skip(!sshdAvailable(), 'OpenSSH server (/usr/sbin/sshd) is not installed');
 test.setTimeout(120_000);
@@ -92,7 +43,7 @@ test('browse the server, edit a file there with a conflict check, download, uplo
       () => true,
       () => false,
     );
-  await connect(page, web, sshd);
+  await addAndActivateTarget(page, web.remote, sshd);
 
   // Browse: the remote root is listed lazily, links show their targets, folders and links to folders expand.
   const explorer = page.getByRole('region', { name: 'Files on gpu1' });

@@ -1,50 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { test as base, type Page } from '@playwright/test';
-import { startSshd, sshdAvailable, type SshdServer } from '../fixtures/sshd';
-import { expect, startLabdeskWeb, treeItem, typeInEditor, type WebApp } from './labdesk-web';
+import type { Page } from '@playwright/test';
+import { sshdAvailable, type SshdServer } from '../fixtures/sshd';
+import { controlsWithoutName, expect, treeItem, typeInEditor } from './labdesk-web';
+import { addAndActivateTarget, testWithServer, type ServerWebApp } from './server-setup';
 
 /**
  * Sync in the window, end to end: a real OpenSSH server on loopback (its remote root is a folder
  * here, so the test reads what arrived), the real `labdesk web`, real Chromium. Labdesk has never
  * seen the server's key, so activating asks "Trust and connect" first.
  */
-const test = base.extend<{ sshd: SshdServer; web: WebApp & { remote: string } }>({
-  // Playwright reads the fixture's dependencies from this destructuring; this one has none.
-  // eslint-disable-next-line no-empty-pattern
-  sshd: async ({}, use) => {
-    const server = await startSshd();
-    await use(server);
-    await server.stop();
-  },
-  web: async ({ page, sshd }, use) => {
-    const scratch = await mkdtemp(path.join(os.tmpdir(), 'labdesk-e2e-sync-'));
-    const sshConfig = path.join(scratch, 'ssh_config');
-    const knownHosts = path.join(scratch, 'known_hosts');
-    await writeFile(sshConfig, '');
-    await writeFile(knownHosts, ''); // the host key is unknown: the window must ask
-    const { app, stop } = await startLabdeskWeb({
-      openProject: true,
-      env: { LABDESK_SSH_CONFIG: sshConfig, LABDESK_KNOWN_HOSTS: knownHosts, SSH_AUTH_SOCK: undefined },
-    });
-    await page.goto(app.url);
-    await expect(page.getByRole('tree', { name: 'Project files' })).toBeVisible();
-    await use({ ...app, remote: path.join(scratch, 'server', 'vision-lab') });
-    await stop();
-    await rm(scratch, { recursive: true, force: true });
-    void sshd;
-  },
-});
-
-/** Interactive elements without an accessible name (as in accessibility.spec.ts). */
-async function controlsWithoutName(page: Page): Promise<string[]> {
-  const snapshot = await page.locator('body').ariaSnapshot();
-  return snapshot
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => /^- (button|textbox|combobox|tab|treeitem|option|checkbox|link|menuitem|slider|progressbar)\b(?!\s+")/.test(line));
-}
+const test = testWithServer({ scratchPrefix: 'labdesk-e2e-sync-' });
 
 test.skip(!sshdAvailable(), 'OpenSSH server (/usr/sbin/sshd) is not installed');
 test.setTimeout(90_000);
@@ -130,19 +96,8 @@ test('add a server, trust its key, sync, upload on save, and resolve a conflict 
 });
 
 /** Adds the sshd as target gpu1, trusts its key, activates and runs a first full sync. */
-async function connectAndSync(page: Page, web: WebApp & { remote: string }, sshd: SshdServer): Promise<void> {
-  await page.getByRole('button', { name: 'Server', exact: true }).click();
-  await page.getByRole('button', { name: 'Add a server', exact: true }).click();
-  const form = page.getByRole('form', { name: 'Add a server' });
-  await form.getByRole('textbox', { name: 'Name' }).fill('gpu1');
-  await form.getByRole('textbox', { name: 'Host' }).fill('127.0.0.1');
-  await form.getByRole('textbox', { name: 'Remote folder' }).fill(web.remote);
-  await form.getByRole('textbox', { name: 'Port' }).fill(String(sshd.port));
-  await form.getByRole('textbox', { name: 'User' }).fill(sshd.username);
-  await form.getByRole('textbox', { name: 'Identity file' }).fill(sshd.clientKeyPath);
-  await form.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('button', { name: 'Activate gpu1', exact: true }).click();
-  await page.getByRole('alertdialog', { name: 'Trust the server 127.0.0.1?' }).getByRole('button', { name: 'Trust and connect' }).click();
+async function connectAndSync(page: Page, web: ServerWebApp, sshd: SshdServer): Promise<void> {
+  await addAndActivateTarget(page, web.remote, sshd);
   await expect(page.getByRole('button', { name: /^Sync status: gpu1/ })).toHaveAccessibleName(/gpu1 connected · sync: \d+ pending/, { timeout: 20_000 });
   await page.getByRole('button', { name: 'Sync now…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Sync to gpu1' });

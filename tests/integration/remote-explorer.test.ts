@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, readFile, readlink, realpath, stat, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CallResult, LabdeskEvents, RemoteEntry, RemoteFileOpen, RemoteListing, RemoteTransferReport, SyncPlanSummary, SyncRunReport, SyncStatus } from '../../preload/api';
-import { dispatch } from '../../main/api/dispatch';
-import { Session } from '../../main/api/session';
+import type { LabdeskEvents, RemoteEntry, RemoteFileOpen, RemoteListing, RemoteTransferReport, SyncPlanSummary, SyncRunReport, SyncStatus } from '../../preload/api';
+import type { Session } from '../../main/api/session';
 import { RemoteExplorer } from '../../main/sync/remote-explorer';
 import type { BaseEntry } from '../../main/sync/sync-types';
-import { moveToTrashWithNode } from '../../main/workspace/node-trash';
-import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
-import { findTempFiles, isRoot, TempDirs, writeTree } from '../fixtures/temp-project';
+import { lockFolder } from '../fixtures/lock-folder';
+import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
+import { sessionHelpers, startSyncSession, targetOn, type SessionEvent, type SyncSession } from '../fixtures/sync-session';
+import { findTempFiles, writeTree } from '../fixtures/temp-project';
 
 /**
  * The remote explorer through the dispatch table (what the window calls), on a real OpenSSH
@@ -20,8 +19,8 @@ import { findTempFiles, isRoot, TempDirs, writeTree } from '../fixtures/temp-pro
  * fixture sshd serves, so the tests look at them directly.
  */
 describe('remote explorer against a real sshd', { skip: sshdAvailable() ? false : SSHD_MISSING_MESSAGE }, () => {
-  const temp = new TempDirs();
   const undo: (() => void)[] = [];
+  let fixture: SyncSession | undefined;
   let server: SshdServer;
   let local: string;
   let remote: string;
@@ -29,19 +28,9 @@ describe('remote explorer against a real sshd', { skip: sshdAvailable() ? false 
   let elsewhere: string;
   let session: Session;
   let host: string;
-  const events: { event: string; payload: unknown }[] = [];
-  const savedEnv = { config: process.env.LABDESK_SSH_CONFIG, agent: process.env.SSH_AUTH_SOCK };
+  let events: SessionEvent[] = [];
 
-  const call = async <T>(method: string, arg: unknown): Promise<T> => {
-    const result = await dispatch(session, method, arg);
-    assert.equal(result.ok, true, JSON.stringify(result));
-    return (result as { value: T }).value;
-  };
-  const failure = async (method: string, arg: unknown): Promise<Extract<CallResult, { ok: false }>['error']> => {
-    const result = await dispatch(session, method, arg);
-    assert.equal(result.ok, false, `expected ${method} to fail: ${JSON.stringify(result)}`);
-    return (result as Extract<CallResult, { ok: false }>).error;
-  };
+  const { call, failure } = sessionHelpers(() => session);
   const mentions = (message: string, ...parts: string[]) => {
     for (const part of parts) assert.ok(message.includes(part), `"${message}" should mention "${part}"`);
   };
@@ -53,37 +42,25 @@ describe('remote explorer against a real sshd', { skip: sshdAvailable() ? false 
   };
 
   before(async () => {
-    server = await startSshd();
+    fixture = await startSyncSession({
+      prefix: 'labdesk-remote-explorer-',
+      files: {
+        'train.py': 'print("train")\n',
+        'configs/base.yaml': 'lr: 0.1\n',
+        '.gitignore': 'outputs/\n',
+      },
+    });
+    ({ server, local, remote, session, events } = fixture);
     host = `${server.username}@127.0.0.1:${server.port}`;
-    const home = await temp.make('labdesk-remote-explorer-');
-    local = path.join(home, 'project');
-    remote = path.join(home, 'server', 'project');
-    elsewhere = path.join(home, 'server', 'elsewhere');
+    elsewhere = path.join(fixture.home, 'server', 'elsewhere');
     await mkdir(remote, { recursive: true });
     await mkdir(elsewhere, { recursive: true });
-    await writeTree(local, {
-      'train.py': 'print("train")\n',
-      'configs/base.yaml': 'lr: 0.1\n',
-      '.gitignore': 'outputs/\n',
-    });
-    const sshConfig = path.join(home, 'ssh_config');
-    await writeFile(sshConfig, '');
-    process.env.LABDESK_SSH_CONFIG = sshConfig;
-    delete process.env.SSH_AUTH_SOCK;
-    session = new Session({ host: 'web', version: 'test', configDir: path.join(home, 'config'), moveToTrash: moveToTrashWithNode, knownHostsFiles: [server.knownHostsPath] });
-    session.events.subscribe((event, payload) => events.push({ event, payload }));
-    await session.openWorkspace(local);
-    await call('sync.saveTarget', { name: 'lab', host: '127.0.0.1', port: server.port, user: server.username, identityFile: server.clientKeyPath, remoteRoot: remote });
+    await call('sync.saveTarget', targetOn(server, 'lab', remote));
   });
 
   after(async () => {
     for (const step of undo.reverse()) step();
-    await session?.close();
-    await server?.stop();
-    await temp.cleanup();
-    if (savedEnv.config === undefined) delete process.env.LABDESK_SSH_CONFIG;
-    else process.env.LABDESK_SSH_CONFIG = savedEnv.config;
-    if (savedEnv.agent !== undefined) process.env.SSH_AUTH_SOCK = savedEnv.agent;
+    await fixture?.close();
   });
 
   it('says not-connected while no server is active', async () => {
@@ -452,7 +429,7 @@ describe('remote explorer against a real sshd', { skip: sshdAvailable() ? false 
   describe('permission denied on the server', () => {
     it('names the file and the host, and leaves everything as it was', async (t) => {
       await writeTree(elsewhere, { 'locked/file.txt': 'locked\n' });
-      const reason = lockFolder(at('locked'));
+      const reason = lockFolder(at('locked'), undo);
       if (reason) return t.skip(reason);
       const opened = await call<RemoteFileOpen>('remote.read', { path: at('locked/file.txt') });
       const save = await failure('remote.write', { path: at('locked/file.txt'), text: 'changed\n', expected: { size: opened.size, mtimeMs: opened.mtimeMs } });
@@ -474,7 +451,7 @@ describe('remote explorer against a real sshd', { skip: sshdAvailable() ? false 
 
     it('a partly failed delete says what was removed and what was not', async (t) => {
       await writeTree(elsewhere, { 'mixed/open/a.txt': 'a', 'mixed/open/b.txt': 'b', 'mixed/stuck/c.txt': 'c' });
-      const reason = lockFolder(at('mixed/stuck'));
+      const reason = lockFolder(at('mixed/stuck'), undo);
       if (reason) return t.skip(reason);
       const error = await failure('remote.delete', { path: at('mixed') });
       assert.equal(error.code, 'permission-denied');
@@ -483,22 +460,6 @@ describe('remote explorer against a real sshd', { skip: sshdAvailable() ? false 
       assert.equal(await readFile(at('mixed/stuck/c.txt'), 'utf8'), 'c');
     });
   });
-
-  /** Makes `dir` unwritable for the server's user: chmod 0555, or chattr +i as root. Null when it can't. */
-  function lockFolder(dir: string): string | null {
-    if (!isRoot) {
-      execFileSync('chmod', ['0555', dir]);
-      undo.push(() => execFileSync('chmod', ['0755', dir]));
-      return null;
-    }
-    try {
-      execFileSync('chattr', ['+i', dir], { stdio: 'pipe' });
-      undo.push(() => execFileSync('chattr', ['-i', dir], { stdio: 'pipe' }));
-      return null;
-    } catch (error) {
-      return `chattr +i failed: ${(error as { stderr?: Buffer }).stderr?.toString().trim() ?? String(error)}`;
-    }
-  }
 });
 
 function pick(entry: RemoteEntry | undefined): Partial<RemoteEntry> {

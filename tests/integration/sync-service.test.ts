@@ -1,81 +1,44 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CallResult, LabdeskEvents, SyncPlanSummary, SyncRunReport, SyncStatus, SyncTargets } from '../../preload/api';
-import { dispatch } from '../../main/api/dispatch';
-import { Session } from '../../main/api/session';
-import { moveToTrashWithNode } from '../../main/workspace/node-trash';
-import { startSshd, type SshdServer } from '../fixtures/sshd';
+import type { LabdeskEvents, SyncPlanSummary, SyncRunReport, SyncStatus, SyncTargets } from '../../preload/api';
+import type { Session } from '../../main/api/session';
+import type { SshdServer } from '../fixtures/sshd';
+import { sessionHelpers, startSyncSession, targetOn, type SessionEvent, type SyncSession } from '../fixtures/sync-session';
 
 /**
  * Sync inside the app: a real Session driven through the dispatch table (what the window calls),
  * a real OpenSSH server on loopback, real files on both sides (the remote root is a folder here).
  */
 describe('SyncService through a Session against a real sshd', () => {
+  let fixture: SyncSession | undefined;
   let server: SshdServer;
-  let home: string;
   let local: string;
   let remote: string;
   let session: Session;
-  const events: { event: string; payload: unknown }[] = [];
-  const savedEnv = { config: process.env.LABDESK_SSH_CONFIG, agent: process.env.SSH_AUTH_SOCK };
+  let events: SessionEvent[] = [];
 
-  const call = async <T>(method: string, arg: unknown): Promise<T> => {
-    const result = await dispatch(session, method, arg);
-    assert.equal(result.ok, true, JSON.stringify(result));
-    return (result as { value: T }).value;
-  };
-  const failure = async (method: string, arg: unknown): Promise<Extract<CallResult, { ok: false }>['error']> => {
-    const result = await dispatch(session, method, arg);
-    assert.equal(result.ok, false, `expected ${method} to fail: ${JSON.stringify(result)}`);
-    return (result as Extract<CallResult, { ok: false }>).error;
-  };
-  const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) => {
-    const end = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > end) assert.fail(`timed out waiting for ${what}; status: ${JSON.stringify(session.sync.status())}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-  const target = () => ({ name: 'lab', host: '127.0.0.1', port: server.port, user: server.username, identityFile: server.clientKeyPath, remoteRoot: remote });
+  const { call, failure, until } = sessionHelpers(() => session);
+  const target = () => targetOn(server, 'lab', remote);
   const remoteText = (relative: string) => readFile(path.join(remote, relative), 'utf8').catch(() => null);
 
   before(async () => {
-    server = await startSshd();
-    home = await mkdtemp(path.join(os.tmpdir(), 'labdesk-sync-service-'));
-    local = path.join(home, 'project');
-    remote = path.join(home, 'server', 'project');
-    const files: Record<string, string> = {
-      'train.py': 'print("train")\n',
-      'configs/base.yaml': 'lr: 0.1\n',
-      'README.md': '# lab\n',
-      '.gitignore': 'output/\n',
-      'output/run.log': 'ignored\n',
-      '.labdesk/project.json': JSON.stringify({ targets: {}, ignore: ['wandb/'] }),
-    };
-    for (const [relative, text] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(local, relative)), { recursive: true });
-      await writeFile(path.join(local, relative), text);
-    }
-    const sshConfig = path.join(home, 'ssh_config');
-    await writeFile(sshConfig, '');
-    process.env.LABDESK_SSH_CONFIG = sshConfig;
-    delete process.env.SSH_AUTH_SOCK;
-    session = new Session({ host: 'web', version: 'test', configDir: path.join(home, 'config'), moveToTrash: moveToTrashWithNode, knownHostsFiles: [server.knownHostsPath] });
-    session.events.subscribe((event, payload) => events.push({ event, payload }));
-    await session.openWorkspace(local);
+    fixture = await startSyncSession({
+      prefix: 'labdesk-sync-service-',
+      files: {
+        'train.py': 'print("train")\n',
+        'configs/base.yaml': 'lr: 0.1\n',
+        'README.md': '# lab\n',
+        '.gitignore': 'output/\n',
+        'output/run.log': 'ignored\n',
+        '.labdesk/project.json': JSON.stringify({ targets: {}, ignore: ['wandb/'] }),
+      },
+    });
+    ({ server, local, remote, session, events } = fixture);
   });
 
-  after(async () => {
-    await session?.close();
-    await server?.stop();
-    if (home) await rm(home, { recursive: true, force: true });
-    if (savedEnv.config === undefined) delete process.env.LABDESK_SSH_CONFIG;
-    else process.env.LABDESK_SSH_CONFIG = savedEnv.config;
-    if (savedEnv.agent !== undefined) process.env.SSH_AUTH_SOCK = savedEnv.agent;
-  });
+  after(() => fixture?.close());
 
   it('refuses a bad target, naming the field, and writes nothing', async () => {
     const before = await readFile(path.join(local, '.labdesk/project.json'), 'utf8');
@@ -241,18 +204,8 @@ describe('SyncService through a Session against a real sshd', () => {
 
 describe('SyncService: an unknown host key is asked through the window', () => {
   it('Cancel refuses (error shown, nothing connected); Trust connects and remembers the key', async () => {
-    const server = await startSshd();
-    const home = await mkdtemp(path.join(os.tmpdir(), 'labdesk-sync-hostkey-'));
-    const savedConfig = process.env.LABDESK_SSH_CONFIG;
+    const { server, session, remote, close } = await startSyncSession({ prefix: 'labdesk-sync-hostkey-', files: { 'a.txt': 'a\n' }, knowsHostKey: false });
     try {
-      const local = path.join(home, 'project');
-      await mkdir(local, { recursive: true });
-      await writeFile(path.join(local, 'a.txt'), 'a\n');
-      const emptyKnownHosts = path.join(home, 'known_hosts');
-      await writeFile(emptyKnownHosts, '');
-      await writeFile(path.join(home, 'ssh_config'), '');
-      process.env.LABDESK_SSH_CONFIG = path.join(home, 'ssh_config');
-      const session = new Session({ host: 'web', version: 'test', configDir: path.join(home, 'config'), moveToTrash: moveToTrashWithNode, knownHostsFiles: [emptyKnownHosts] });
       let answer = false;
       const asked: string[] = [];
       session.events.subscribe((event, payload) => {
@@ -263,8 +216,7 @@ describe('SyncService: an unknown host key is asked through the window', () => {
           setImmediate(() => session.prompts.answer(prompt.id, answer));
         }
       });
-      await session.openWorkspace(local);
-      await session.sync.saveTarget({ name: 'fresh', host: '127.0.0.1', port: server.port, user: server.username, identityFile: server.clientKeyPath, remoteRoot: path.join(home, 'remote') });
+      await session.sync.saveTarget(targetOn(server, 'fresh', remote));
 
       const refused = await session.sync.activate('fresh');
       assert.deepEqual([refused.target, refused.connection], ['fresh', 'off']);
@@ -280,38 +232,18 @@ describe('SyncService: an unknown host key is asked through the window', () => {
       await session.sync.activate(null);
       assert.equal((await session.sync.activate('fresh')).connection, 'connected');
       assert.equal(asked.length, 2);
-      await session.close();
     } finally {
-      await server.stop();
-      await rm(home, { recursive: true, force: true });
-      if (savedConfig === undefined) delete process.env.LABDESK_SSH_CONFIG;
-      else process.env.LABDESK_SSH_CONFIG = savedConfig;
+      await close();
     }
   });
 });
 
 describe('SyncService: a save made while the server is down lands after it comes back', () => {
   it('status goes offline with the save pending, then connected and up to date', async () => {
-    const server = await startSshd();
-    const home = await mkdtemp(path.join(os.tmpdir(), 'labdesk-sync-offline-'));
-    const savedConfig = process.env.LABDESK_SSH_CONFIG;
-    const session = new Session({ host: 'web', version: 'test', configDir: path.join(home, 'config'), moveToTrash: moveToTrashWithNode, knownHostsFiles: [server.knownHostsPath] });
-    const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) => {
-      const end = Date.now() + timeoutMs;
-      while (!(await check())) {
-        if (Date.now() > end) assert.fail(`timed out waiting for ${what}; status: ${JSON.stringify(session.sync.status())}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const { server, session, remote, close } = await startSyncSession({ prefix: 'labdesk-sync-offline-', files: { 'notes.md': 'v1\n' } });
+    const { until } = sessionHelpers(() => session);
     try {
-      const local = path.join(home, 'project');
-      const remote = path.join(home, 'remote');
-      await mkdir(local, { recursive: true });
-      await writeFile(path.join(local, 'notes.md'), 'v1\n');
-      await writeFile(path.join(home, 'ssh_config'), '');
-      process.env.LABDESK_SSH_CONFIG = path.join(home, 'ssh_config');
-      await session.openWorkspace(local);
-      await session.sync.saveTarget({ name: 'lab', host: '127.0.0.1', port: server.port, user: server.username, identityFile: server.clientKeyPath, remoteRoot: remote });
+      await session.sync.saveTarget(targetOn(server, 'lab', remote));
       assert.equal((await session.sync.activate('lab')).connection, 'connected');
       await session.sync.run(false);
       assert.equal(await readFile(path.join(remote, 'notes.md'), 'utf8'), 'v1\n');
@@ -329,11 +261,7 @@ describe('SyncService: a save made while the server is down lands after it comes
         return status.connection === 'connected' && status.pending === 0 && status.conflicts.length === 0;
       });
     } finally {
-      await session.close();
-      await server.stop();
-      await rm(home, { recursive: true, force: true });
-      if (savedConfig === undefined) delete process.env.LABDESK_SSH_CONFIG;
-      else process.env.LABDESK_SSH_CONFIG = savedConfig;
+      await close();
     }
   });
 });

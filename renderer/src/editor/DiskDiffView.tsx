@@ -1,35 +1,16 @@
-import { useEffect, useRef } from 'react';
 import { useEditor, type FileTab } from '../state/editor-store';
-import { languageFor } from './languages';
-import { getModel } from './model-registry';
-import { monaco } from './monaco-setup';
+import { useDiffWithOpenModel } from './use-diff-with-open-model';
 
 /**
  * The file on disk (left, read-only) against the unsaved version in the editor (right, editable),
  * opened when a file changed underneath unsaved edits. The user decides; nothing is overwritten.
  */
 export function DiskDiffView({ path }: { path: string }) {
-  const hostRef = useRef<HTMLDivElement>(null);
   const { keepMine, takeDisk } = useEditor();
   const fileTab = useEditor((state) => state.tabs.find((tab): tab is FileTab => tab.kind === 'file' && tab.path === path));
   const diskText = fileTab?.diskVersion?.text;
 
-  useEffect(() => {
-    const mine = getModel(path);
-    if (!hostRef.current || !mine || diskText === undefined) return;
-    const disk = monaco.editor.createModel(diskText, languageFor(path));
-    const diff = monaco.editor.createDiffEditor(hostRef.current, {
-      automaticLayout: true,
-      originalEditable: false,
-      renderSideBySide: true,
-      fontSize: 13,
-    });
-    diff.setModel({ original: disk, modified: mine });
-    return () => {
-      diff.dispose();
-      disk.dispose();
-    };
-  }, [path, diskText]);
+  const hostRef = useDiffWithOpenModel(path, diskText, path);
 
   if (!fileTab) return <p className="editor-message">The file is no longer open.</p>;
   if (diskText === undefined) {

@@ -1,12 +1,10 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useMemo } from 'react';
 import type { DirEntry } from '../../../preload/api';
 import { useEditor } from '../state/editor-store';
 import { useWorkspace } from '../state/workspace-store';
 import { deleteSelected, renameSelected } from './file-actions';
 import { parentOf, visibleRows } from './tree-rows';
-
-const ROW_HEIGHT = 22;
+import { TREE_ROW_HEIGHT, useVirtualTree } from './use-virtual-tree';
 
 const rowId = (path: string) => `tree-row-${encodeURIComponent(path)}`;
 
@@ -19,83 +17,31 @@ export function FileTree() {
   const { listings, expanded, selected, toggle, select } = useWorkspace();
   const openFile = useEditor((state) => state.openFile);
   const rows = useMemo(() => visibleRows({ listings, expanded }), [listings, expanded]);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-  });
-  const selectedIndex = rows.findIndex((row) => row.entry.path === selected);
-
-  useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, virtualizer]);
-
   const activate = (entry: DirEntry) => {
     select(entry.path);
     if (entry.kind === 'dir') toggle(entry.path);
     else void openFile(entry.path);
   };
-
-  const onKeyDown = (event: KeyboardEvent) => {
-    const current = rows[selectedIndex];
-    const move = (index: number) => {
-      const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
-      if (row) select(row.entry.path);
-    };
-    switch (event.key) {
-      case 'ArrowDown':
-        move(selectedIndex + 1);
-        break;
-      case 'ArrowUp':
-        move(selectedIndex - 1);
-        break;
-      case 'Home':
-        move(0);
-        break;
-      case 'End':
-        move(rows.length - 1);
-        break;
-      case 'ArrowRight':
-        if (current?.entry.kind === 'dir' && !expanded[current.entry.path]) toggle(current.entry.path);
-        else move(selectedIndex + 1);
-        break;
-      case 'ArrowLeft':
-        if (current?.entry.kind === 'dir' && expanded[current.entry.path]) toggle(current.entry.path);
-        else if (current && parentOf(current.entry.path) !== '') select(parentOf(current.entry.path));
-        break;
-      case 'Enter':
-        if (current) activate(current.entry);
-        break;
-      case 'F2':
-        void renameSelected();
-        break;
-      case 'Delete':
-        void deleteSelected();
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
-  };
+  const { virtualizer, treeProps } = useVirtualTree({
+    rows,
+    isExpandable: (row) => row.entry.kind === 'dir',
+    // '' is the project root: a top row has no folder to go to.
+    parentFolderOf: (row) => parentOf(row.entry.path) || null,
+    selected,
+    expanded,
+    select,
+    toggle,
+    activate: (row) => activate(row.entry),
+    rename: () => void renameSelected(),
+    remove: () => void deleteSelected(),
+    rowId,
+  });
 
   if (!listings['']) return <p className="hint pad">Loading…</p>;
   if (rows.length === 0) return <p className="hint pad">This folder is empty. Create a file with the New File button.</p>;
 
   return (
-    <div
-      ref={scrollRef}
-      className="tree"
-      role="tree"
-      aria-label="Project files"
-      tabIndex={0}
-      aria-activedescendant={selected !== null && selectedIndex >= 0 ? rowId(selected) : undefined}
-      onKeyDown={onKeyDown}
-      onFocus={() => {
-        if (selectedIndex < 0 && rows[0]) select(rows[0].entry.path);
-      }}
-    >
+    <div className="tree" role="tree" aria-label="Project files" {...treeProps}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((item) => {
           const row = rows[item.index];
@@ -115,7 +61,7 @@ export function FileTree() {
               aria-selected={entry.path === selected}
               aria-expanded={isDir ? Boolean(expanded[entry.path]) : undefined}
               className={`tree-row${entry.path === selected ? ' selected' : ''}`}
-              style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, paddingLeft: 8 + row.depth * 14 }}
+              style={{ transform: `translateY(${item.start}px)`, height: TREE_ROW_HEIGHT, paddingLeft: 8 + row.depth * 14 }}
               onClick={() => activate(entry)}
               title={entry.kind === 'symlink' ? `${entry.path} → ${entry.linkTarget ?? '?'}` : entry.path}
             >

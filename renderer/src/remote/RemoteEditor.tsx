@@ -1,7 +1,4 @@
-import { useEffect, useRef } from 'react';
-import { languageFor } from '../editor/languages';
-import { getModel } from '../editor/model-registry';
-import { monaco } from '../editor/monaco-setup';
+import { useDiffWithOpenModel } from '../editor/use-diff-with-open-model';
 import { useEditor, type RemoteFileTab, type ServerVersion } from '../state/editor-store';
 
 /** Why a save was refused, in words that name the file and the server. */
@@ -62,29 +59,13 @@ export function RemoteFileBanners({ tab }: { tab: RemoteFileTab }) {
  * editable), opened by "Compare with server" after a refused save. The person decides.
  */
 export function RemoteDiffView({ fileId }: { fileId: string }) {
-  const hostRef = useRef<HTMLDivElement>(null);
   const { keepMineRemote, takeTheirsRemote, compareWithServer } = useEditor();
   const tab = useEditor((state) => state.tabs.find((candidate): candidate is RemoteFileTab => candidate.kind === 'remote-file' && candidate.id === fileId));
   const server = tab?.serverVersion;
   const serverText = server?.kind === 'text' ? server.text : server?.kind === 'missing' ? '' : undefined;
   const path = tab?.path ?? '';
 
-  useEffect(() => {
-    const mine = getModel(fileId);
-    if (!hostRef.current || !mine || serverText === undefined) return;
-    const theirs = monaco.editor.createModel(serverText, languageFor(path));
-    const diff = monaco.editor.createDiffEditor(hostRef.current, {
-      automaticLayout: true,
-      originalEditable: false,
-      renderSideBySide: true,
-      fontSize: 13,
-    });
-    diff.setModel({ original: theirs, modified: mine });
-    return () => {
-      diff.dispose();
-      theirs.dispose();
-    };
-  }, [fileId, path, serverText]);
+  const hostRef = useDiffWithOpenModel(fileId, serverText, path);
 
   if (!tab) return <p className="editor-message">The file is no longer open.</p>;
   if (!server) return <p className="editor-message">{tab.path} on {tab.target} no longer conflicts with your version.</p>;

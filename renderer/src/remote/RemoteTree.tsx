@@ -1,8 +1,8 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import fuzzysort from 'fuzzysort';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RemoteEntry, SyncConnection, SyncTargetInfo } from '../../../preload/api';
 import { baseName, parentOf } from '../files/tree-rows';
+import { TREE_ROW_HEIGHT, useVirtualTree } from '../files/use-virtual-tree';
 import { Picker, type PickerItem } from '../picker/Picker';
 import { useWorkspace } from '../state/workspace-store';
 import {
@@ -20,8 +20,6 @@ import {
 } from './remote-actions';
 import { describeEntry, entryLabel, isExpandable, isOpenable, visibleRemoteRows } from './remote-rows';
 import { useRemoteTree } from './remote-tree-store';
-
-const ROW_HEIGHT = 22;
 
 const rowId = (path: string) => `remote-row-${encodeURIComponent(path)}`;
 
@@ -147,74 +145,23 @@ export function RemoteExplorer({ target, connection }: { target: SyncTargetInfo;
 function RemoteTree({ label }: { label: string }) {
   const { root, listings, expanded, selected, toggle, select } = useRemoteTree();
   const rows = useMemo(() => (root === null ? [] : visibleRemoteRows({ root, listings, expanded })), [root, listings, expanded]);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+  const { virtualizer, treeProps } = useVirtualTree({
+    rows,
+    isExpandable: (row) => isExpandable(row.entry),
+    // Rows at the top of the browsed folder have nowhere further left to go.
+    parentFolderOf: (row) => (row.parent === root ? null : row.parent),
+    selected,
+    expanded,
+    select,
+    toggle,
+    activate: (row) => openEntry(row.entry),
+    rename: () => void renameSelected(),
+    remove: () => void deleteSelected(),
+    rowId,
   });
-  const selectedIndex = rows.findIndex((row) => row.entry.path === selected);
-
-  useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, virtualizer]);
-
-  const onKeyDown = (event: KeyboardEvent) => {
-    const current = rows[selectedIndex];
-    const move = (index: number) => {
-      const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
-      if (row) select(row.entry.path);
-    };
-    switch (event.key) {
-      case 'ArrowDown':
-        move(selectedIndex + 1);
-        break;
-      case 'ArrowUp':
-        move(selectedIndex - 1);
-        break;
-      case 'Home':
-        move(0);
-        break;
-      case 'End':
-        move(rows.length - 1);
-        break;
-      case 'ArrowRight':
-        if (current && isExpandable(current.entry) && !expanded[current.entry.path]) toggle(current.entry.path);
-        else move(selectedIndex + 1);
-        break;
-      case 'ArrowLeft':
-        if (current && isExpandable(current.entry) && expanded[current.entry.path]) toggle(current.entry.path);
-        else if (current && current.parent !== root) select(current.parent);
-        break;
-      case 'Enter':
-        if (current) openEntry(current.entry);
-        break;
-      case 'F2':
-        void renameSelected();
-        break;
-      case 'Delete':
-        void deleteSelected();
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
-  };
 
   return (
-    <div
-      ref={scrollRef}
-      className="tree remote-tree"
-      role="tree"
-      aria-label={label}
-      tabIndex={0}
-      aria-activedescendant={selected !== null && selectedIndex >= 0 ? rowId(selected) : undefined}
-      onKeyDown={onKeyDown}
-      onFocus={() => {
-        if (selectedIndex < 0 && rows[0]) select(rows[0].entry.path);
-      }}
-    >
+    <div className="tree remote-tree" role="tree" aria-label={label} {...treeProps}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((item) => {
           const row = rows[item.index];
@@ -243,7 +190,7 @@ function RemoteRowView({ entry, row, start, selected, open }: { entry: RemoteEnt
       aria-selected={selected}
       aria-expanded={expandable ? open : undefined}
       className={`tree-row remote-row${selected ? ' selected' : ''}`}
-      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT, paddingLeft: 8 + row.depth * 14 }}
+      style={{ transform: `translateY(${start}px)`, height: TREE_ROW_HEIGHT, paddingLeft: 8 + row.depth * 14 }}
       onClick={() => openEntry(entry)}
       title={`${link ? `${entry.path} → ${entry.linkTarget ?? '?'}` : entry.path}${meta ? `\n${meta}` : ''}`}
     >

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { FileChange, RemoteEntry } from '../../../preload/api';
+import type { FileChange, FileContent, RemoteEntry, RemoteFileOpen } from '../../../preload/api';
 import { api } from '../api/client';
 import { errorCode, errorMessage } from '../api/errors';
 import { createModel, disposeModel, getModel, isDirty, markSaved, renameModel, replaceContent } from '../editor/model-registry';
@@ -9,19 +9,27 @@ import { useSync } from '../sync/sync-store';
 import { ask } from './dialog-store';
 import { notify, useNotifications } from './notifications-store';
 
-export interface FileTab {
-  readonly kind: 'file';
-  readonly id: string;
-  readonly path: string;
+/** What a tab editing a file (local or remote) knows about it and its editor. */
+interface EditedFile {
   readonly status: 'loading' | 'text' | 'binary' | 'too-large' | 'error';
   readonly size: number;
-  /** mtime of the version on disk this tab is based on; saves expect it to be unchanged. */
+  /**
+   * mtime of the version (on disk, or on the server) this tab is based on; saves expect it to be
+   * unchanged. Null when there is none: the file was deleted, or the tab recreates it.
+   */
   readonly mtimeMs: number | null;
   readonly readOnly: boolean;
+  /** Why the file opened read-only (too large), shown above the editor. */
   readonly notice?: string;
   readonly dirty: boolean;
   /** The last error about this file, shown above the editor until the next success. */
   readonly error?: string;
+}
+
+export interface FileTab extends EditedFile {
+  readonly kind: 'file';
+  readonly id: string;
+  readonly path: string;
   /** Set when the file changed on disk while the tab had unsaved edits. */
   readonly diskVersion?: { readonly text: string; readonly mtimeMs: number };
 }
@@ -46,7 +54,7 @@ export type ServerVersion =
  * Its model is registered under the tab id. Saves write back atomically and only over the
  * version it was opened with (`size` + `mtimeMs`); anything else is a conflict, never overwritten.
  */
-export interface RemoteFileTab {
+export interface RemoteFileTab extends EditedFile {
   readonly kind: 'remote-file';
   readonly id: string;
   /** Absolute POSIX path on the server. */
@@ -55,15 +63,7 @@ export interface RemoteFileTab {
   readonly target: string;
   /** `user@host:port`, for messages. */
   readonly host: string;
-  readonly status: 'loading' | 'text' | 'binary' | 'too-large' | 'error';
-  readonly size: number;
-  /** mtime of the server version this tab is based on; null for a file the tab recreates. */
-  readonly mtimeMs: number | null;
-  readonly readOnly: boolean;
-  readonly notice?: string;
-  readonly dirty: boolean;
   readonly saving?: boolean;
-  readonly error?: string;
   /** Set when a save was refused because the server's copy changed: what is there now. */
   readonly serverVersion?: ServerVersion;
 }
@@ -149,6 +149,33 @@ export function tabDirty(tab: Tab): boolean {
   return (tab.kind === 'file' || tab.kind === 'remote-file') && tab.dirty;
 }
 
+/**
+ * What an editable tab (local or remote) learns from the read that opens it. A text file also gets
+ * its Monaco model, under `modelKey`, reporting dirty changes to `onDirty`.
+ */
+function adoptContent(content: FileContent | RemoteFileOpen, modelKey: string, onDirty: (dirty: boolean) => void): Partial<EditedFile> {
+  if (content.kind !== 'text') return { status: content.kind, size: content.size, mtimeMs: content.mtimeMs };
+  createModel(modelKey, content.text, onDirty);
+  return {
+    status: 'text',
+    size: content.size,
+    mtimeMs: content.mtimeMs,
+    readOnly: content.readOnly,
+    ...(content.notice !== undefined && { notice: content.notice }),
+  };
+}
+
+/** Asks about a tab's unsaved edits before closing it; false when the person cancels or the save fails. */
+async function saveBeforeClose(title: string, message: string, save: () => Promise<boolean>): Promise<boolean> {
+  const choice = await ask(title, message, [
+    { label: 'Save', value: 'save', primary: true },
+    { label: "Don't Save", value: 'discard' },
+    { label: 'Cancel', value: 'cancel' },
+  ]);
+  if (choice === 'cancel') return false;
+  return choice !== 'save' || (await save());
+}
+
 export const useEditor = create<EditorState>((set, get) => {
   const updateFileTab = (path: string, change: Partial<Omit<FileTab, 'kind' | 'id' | 'path'>>) =>
     set((state) => ({
@@ -192,6 +219,14 @@ export const useEditor = create<EditorState>((set, get) => {
       ],
     });
 
+  /** Makes the tab with `tab.id` active, adding `tab` first when it is not open; true when it was added. */
+  const showTab = (tab: Tab): boolean => {
+    const added = !get().tabs.some((candidate) => candidate.id === tab.id);
+    if (added) set((state) => ({ tabs: [...state.tabs, tab], activeId: tab.id }));
+    else set({ activeId: tab.id });
+    return added;
+  };
+
   const removeTab = (id: string) => {
     set((state) => {
       const index = state.tabs.findIndex((tab) => tab.id === id);
@@ -206,27 +241,11 @@ export const useEditor = create<EditorState>((set, get) => {
     activeId: null,
 
     async openFile(path) {
-      const id = fileTabId(path);
-      if (get().tabs.some((tab) => tab.id === id)) {
-        set({ activeId: id });
-        return;
-      }
-      const loading: FileTab = { kind: 'file', id, path, status: 'loading', size: 0, mtimeMs: null, readOnly: true, dirty: false };
-      set((state) => ({ tabs: [...state.tabs, loading], activeId: id }));
+      const loading: FileTab = { kind: 'file', id: fileTabId(path), path, status: 'loading', size: 0, mtimeMs: null, readOnly: true, dirty: false };
+      if (!showTab(loading)) return; // already open: showing it was all
       try {
         const content = await api().workspace.read({ path });
-        if (content.kind === 'text') {
-          createModel(path, content.text, dirtyListener(path));
-          updateFileTab(path, {
-            status: 'text',
-            size: content.size,
-            mtimeMs: content.mtimeMs,
-            readOnly: content.readOnly,
-            ...(content.notice !== undefined && { notice: content.notice }),
-          });
-        } else {
-          updateFileTab(path, { status: content.kind, size: content.size, mtimeMs: content.mtimeMs });
-        }
+        updateFileTab(path, adoptContent(content, path, dirtyListener(path)));
       } catch (error) {
         updateFileTab(path, { status: 'error', error: errorMessage(error) });
         notify('error', errorMessage(error), { source: path });
@@ -249,26 +268,13 @@ export const useEditor = create<EditorState>((set, get) => {
       const tab = get().tabs.find((candidate) => candidate.id === id);
       if (!tab) return true;
       if (tab.kind === 'file' && isDirty(tab.path)) {
-        const choice = await ask(`Save changes to ${baseName(tab.path)}?`, 'Your changes will be lost if you close without saving.', [
-          { label: 'Save', value: 'save', primary: true },
-          { label: "Don't Save", value: 'discard' },
-          { label: 'Cancel', value: 'cancel' },
-        ]);
-        if (choice === 'cancel') return false;
-        if (choice === 'save' && !(await get().save(tab.path))) return false;
+        const title = `Save changes to ${baseName(tab.path)}?`;
+        if (!(await saveBeforeClose(title, 'Your changes will be lost if you close without saving.', () => get().save(tab.path)))) return false;
       }
       if (tab.kind === 'remote-file' && isDirty(tab.id)) {
-        const choice = await ask(
-          `Save changes to ${baseName(tab.path)} on ${tab.target}?`,
-          `${tab.path} on ${tab.target} (${tab.host}): your changes will be lost if you close without saving.`,
-          [
-            { label: 'Save', value: 'save', primary: true },
-            { label: "Don't Save", value: 'discard' },
-            { label: 'Cancel', value: 'cancel' },
-          ],
-        );
-        if (choice === 'cancel') return false;
-        if (choice === 'save' && !(await get().saveRemote(tab.id))) return false;
+        const title = `Save changes to ${baseName(tab.path)} on ${tab.target}?`;
+        const message = `${tab.path} on ${tab.target} (${tab.host}): your changes will be lost if you close without saving.`;
+        if (!(await saveBeforeClose(title, message, () => get().saveRemote(tab.id)))) return false;
       }
       removeTab(id);
       if (tab.kind === 'file') {
@@ -345,11 +351,7 @@ export const useEditor = create<EditorState>((set, get) => {
     },
 
     compareWithDisk(path) {
-      const id = diffTabId(path);
-      if (!get().tabs.some((tab) => tab.id === id)) {
-        set((state) => ({ tabs: [...state.tabs, { kind: 'disk-diff', id, path }] }));
-      }
-      set({ activeId: id });
+      showTab({ kind: 'disk-diff', id: diffTabId(path), path });
     },
 
     async keepMine(path) {
@@ -424,10 +426,6 @@ export const useEditor = create<EditorState>((set, get) => {
 
     async openRemote(path, target) {
       const id = remoteTabId(target.name, path);
-      if (get().tabs.some((tab) => tab.id === id)) {
-        set({ activeId: id });
-        return;
-      }
       const loading: RemoteFileTab = {
         kind: 'remote-file',
         id,
@@ -440,21 +438,10 @@ export const useEditor = create<EditorState>((set, get) => {
         readOnly: true,
         dirty: false,
       };
-      set((state) => ({ tabs: [...state.tabs, loading], activeId: id }));
+      if (!showTab(loading)) return; // already open: showing it was all
       try {
         const content = await api().remote.read({ path });
-        if (content.kind === 'text') {
-          createModel(id, content.text, remoteDirtyListener(id));
-          updateRemoteTab(id, {
-            status: 'text',
-            size: content.size,
-            mtimeMs: content.mtimeMs,
-            readOnly: content.readOnly,
-            ...(content.notice !== undefined && { notice: content.notice }),
-          });
-        } else {
-          updateRemoteTab(id, { status: content.kind, size: content.size, mtimeMs: content.mtimeMs });
-        }
+        updateRemoteTab(id, adoptContent(content, id, remoteDirtyListener(id)));
       } catch (error) {
         updateRemoteTab(id, { status: 'error', error: `Could not open ${path} on ${target.name} (${target.host}): ${errorMessage(error)}` });
       }
@@ -502,11 +489,7 @@ export const useEditor = create<EditorState>((set, get) => {
       if (!tab) return;
       const serverVersion = await readServerVersion(tab);
       updateRemoteTab(id, { serverVersion });
-      const diffId = remoteDiffTabId(id);
-      if (!get().tabs.some((candidate) => candidate.id === diffId)) {
-        set((state) => ({ tabs: [...state.tabs, { kind: 'remote-diff', id: diffId, path: tab.path, target: tab.target, fileId: id }] }));
-      }
-      set({ activeId: diffId });
+      showTab({ kind: 'remote-diff', id: remoteDiffTabId(id), path: tab.path, target: tab.target, fileId: id });
     },
 
     async keepMineRemote(id) {
