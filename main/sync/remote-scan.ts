@@ -21,7 +21,7 @@ export interface RemoteScanOptions {
   readonly method?: 'auto' | 'find' | 'sftp';
   /** Folders listed at once by the SFTP walk. */
   readonly concurrency?: number;
-  /** 'auto': start find only if the walk is still running after this long (default 250 ms). */
+  /** 'auto': start find only if the walk is still running after this long (default 1 s). */
   readonly findAfterMs?: number;
   readonly signal?: AbortSignal;
 }
@@ -35,7 +35,7 @@ export interface RemoteScan {
 /** Folders listed at once by the walk: OpenSSH keeps any number of handles; 128 hides 20 ms RTT on wide trees. */
 const DEFAULT_CONCURRENCY = 128;
 /** 'auto' starts find only if the walk has not finished by then (see raceScans). */
-const FIND_AFTER_MS = 250;
+const FIND_AFTER_MS = 1000;
 const SFTP_PERMISSION_DENIED = 3;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
@@ -57,8 +57,15 @@ export async function scanRemote(transport: RemoteScanTransport, remoteRoot: str
   const session = sftpSession(transport.sftp, options.hostLabel);
   options.signal?.throwIfAborted();
   const viaSftp = async (signal?: AbortSignal): Promise<RemoteScan> => {
-    if ((await statRoot(session, root, host)) === 'missing') return { entries: [], method: 'sftp' };
-    return { entries: await scanWithSftp(session, root, host, { ...options, ...(signal && { signal }) }), method: 'sftp' };
+    // The walk starts at once. OpenSSH answers OPENDIR of a missing root or of a file with
+    // NO_SUCH_FILE alike, which the walk takes for "nothing there"; so an empty result (only)
+    // costs one more round trip to tell a missing root from a file and an empty folder.
+    const entries = await scanWithSftp(session, root, host, { ...options, ...(signal && { signal }) }).catch(async (error: unknown) => {
+      await statRoot(session, root, host); // a root that is not a folder is the better error
+      throw error;
+    });
+    if (entries.length === 0) await statRoot(session, root, host);
+    return { entries, method: 'sftp' };
   };
   if (options.method === 'sftp') return viaSftp();
   if (options.method === 'find') {
@@ -142,7 +149,10 @@ export function findCommand(root: string): string {
 
 /** The entries find listed, [] for a missing root, or null when find cannot do it (use SFTP). */
 async function scanWithFind(transport: RemoteScanTransport, session: SftpSession, root: string, host: string, signal?: AbortSignal): Promise<RemoteEntry[] | null> {
-  const result = await transport.exec(findCommand(root), signal ? { signal } : undefined).catch(() => null);
+  // Not cancelled when the walk wins: closing the channel could kill the login shell in the
+  // middle of its rc files (an interrupted `pyenv rehash` leaves a lock that stalls every later
+  // shell for 60 s). It finishes on its own and its answer is dropped.
+  const result = await transport.exec(findCommand(root)).catch(() => null);
   if (signal?.aborted) return null;
   if (result === null) return null; // no exec channel (SFTP-only account)
   if (result.code === 0) {

@@ -11,7 +11,7 @@
  * kind 'connection-lost'. Requests in flight when the connection drops are failed by ssh2
  * itself ("No response from server"); they map to 'connection-lost' too.
  */
-import type { Client, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
+import type { Client, FileEntry, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
 import { ApiError } from '../api/api-error';
 import type { ErrorCode } from '../../preload/api';
 
@@ -396,6 +396,67 @@ export class SftpSession {
 
   close(handle: Buffer, remotePath: string): Promise<void> {
     return this.call<void>('close', remotePath, (cb) => this.sftp.close(handle, cb));
+  }
+
+  /**
+   * Reads up to `length` bytes (at most maxReadLen, so ssh2 sends one READ: its own follow-up
+   * requests would bypass the fail-fast check) at `position`; 0 at end of file.
+   */
+  read(handle: Buffer, buffer: Buffer, offset: number, length: number, position: number, remotePath: string): Promise<number> {
+    const size = Math.min(length, this.limits.maxReadLen);
+    return this.call<number>('read', remotePath, (cb) =>
+      this.sftp.read(handle, buffer, offset, size, position, (error, bytesRead) => {
+        if (error && (error as { code?: unknown }).code === SFTP_STATUS.EOF) return cb(null, 0);
+        cb(error, bytesRead);
+      }),
+    ).catch((error: unknown) => {
+      if (error instanceof SftpError && error.kind === 'eof') return 0;
+      throw error;
+    });
+  }
+
+  opendir(remotePath: string): Promise<Buffer> {
+    return this.call<Buffer>('list', remotePath, (cb) => this.sftp.opendir(remotePath, cb));
+  }
+
+  /**
+   * One READDIR on an open folder handle (OpenSSH sends up to 100 entries), without `.` and
+   * `..`; null at the end. Entries carry lstat attributes: links are not followed.
+   */
+  readdirHandle(handle: Buffer, remotePath: string): Promise<FileEntry[] | null> {
+    return this.call<FileEntry[] | null>('list', remotePath, (cb) =>
+      this.sftp.readdir(handle, (error, list) => {
+        if (error && (error as { code?: unknown }).code === SFTP_STATUS.EOF) return cb(null, null);
+        cb(error, list);
+      }),
+    );
+  }
+
+  /**
+   * A whole folder listing: OPENDIR, READDIR until EOF, CLOSE, each request fail-fast. On
+   * OpenSSH two READDIRs stay in flight: most folders fit in one batch, and the EOF then arrives
+   * in the same round trip instead of the next one (it answers requests in order).
+   */
+  async readdir(remotePath: string): Promise<FileEntry[]> {
+    const handle = await this.opendir(remotePath);
+    const entries: FileEntry[] = [];
+    const next = () => {
+      const batch = this.readdirHandle(handle, remotePath);
+      batch.catch(() => undefined); // the one after EOF is never awaited
+      return batch;
+    };
+    // Other servers may run requests out of order: one at a time there, or an EOF could overtake a batch.
+    const inFlight = this.limits.isOpenSSH ? [next(), next()] : [next()];
+    try {
+      for (let batch = await inFlight.shift(); batch; batch = await inFlight.shift()) {
+        for (const entry of batch) entries.push(entry);
+        inFlight.push(next());
+      }
+    } finally {
+      // Not awaited: requests on the channel run in order, and nobody needs the answer.
+      void this.close(handle, remotePath).catch(() => undefined);
+    }
+    return entries;
   }
 
   lstat(remotePath: string): Promise<Stats> {

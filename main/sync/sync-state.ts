@@ -40,6 +40,9 @@ export function stateFilePath(localRoot: string, target: string): string {
  * the next plan more careful, never overwrite a change).
  */
 export class SyncState {
+  /** Something was recorded or forgotten since the last save. */
+  private dirty = false;
+
   private constructor(
     private readonly file: string,
     private readonly identity: StateIdentity,
@@ -70,13 +73,20 @@ export class SyncState {
 
   record(entry: BaseEntry): void {
     this.entries.set(entry.path, entry);
+    this.dirty = true;
   }
 
   forget(entryPath: string): void {
-    this.entries.delete(entryPath);
+    this.dirty = this.entries.delete(entryPath) || this.dirty;
+  }
+
+  /** Saves only when something changed: a no-op sync of 10,000 files need not rewrite 1.5 MB. */
+  async saveIfChanged(): Promise<void> {
+    if (this.dirty) await this.save();
   }
 
   async save(): Promise<void> {
+    this.dirty = false;
     const entries: Record<string, Omit<BaseEntry, 'path'>> = {};
     for (const [entryPath, { path: _path, ...rest }] of [...this.entries].sort(([a], [b]) => (a < b ? -1 : 1))) entries[entryPath] = rest;
     await mkdir(path.dirname(this.file), { recursive: true });

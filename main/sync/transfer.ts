@@ -1,9 +1,9 @@
 /**
  * The upload engine: many files in flight on ONE SFTP channel, each written atomically.
  *
- * Per file (RTT = one network round trip). Up to 256 files overlap (128 holding a remote
+ * Per file (RTT = one network round trip). Up to 512 files overlap (256 holding a remote
  * handle: a file holds one only from OPEN to the CLOSE reply), so 5,000 small files take a few
- * dozen windows of 3 RTTs, not 3 × 5,000 RTTs:
+ * windows of 3 RTTs, not 3 × 5,000 RTTs:
  *
  *   RTT 0  (bulk uploads to OpenSSH) MKDIR of every folder below the items' common ancestor,
  *          parents first, not awaited: requests run in order, so the OPENs behind them find
@@ -44,7 +44,7 @@
  * The caller must have called tuneConnection(client) (TCP_NODELAY). Requests are coalesced into
  * few socket writes per event-loop turn by SftpSession (cork/uncork).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { readFile } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -57,9 +57,14 @@ import type { RemoteStamp } from './sync-types';
 export { tuneConnection } from './sftp-client';
 
 /** Files in flight. A file holds a remote handle only from OPEN to CLOSE (RTTs 1–2), not while renaming. */
-export const DEFAULT_FILES_IN_FLIGHT = 256;
-/** Open remote handles at once (capped by the server's maxOpenHandles). */
-export const DEFAULT_HANDLES_IN_FLIGHT = 128;
+export const DEFAULT_FILES_IN_FLIGHT = 512;
+/**
+ * Open remote handles at once (capped by the server's maxOpenHandles). OpenSSH keeps any number
+ * (up to its ulimit -n, 1024 by default); other servers get half, as some fail with a bare
+ * FAILURE well before their advertised limit.
+ */
+export const DEFAULT_HANDLES_IN_FLIGHT = 256;
+const OTHER_SERVER_HANDLES_IN_FLIGHT = 128;
 export const DEFAULT_CHUNKS_IN_FLIGHT = 16;
 export const DEFAULT_MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 /** 'auto' fsyncs uploads of at most this many files (saves), not bulk pushes… */
@@ -90,7 +95,13 @@ export interface UploadItem {
 export type UploadFailureCode = 'conflict' | 'permission-denied' | 'disk-full' | 'failed' | 'cancelled';
 
 export type UploadResult =
-  | { readonly remotePath: string; readonly ok: true; readonly remote: RemoteStamp }
+  | {
+      readonly remotePath: string;
+      readonly ok: true;
+      readonly remote: RemoteStamp;
+      /** sha256 of the bytes sent, when UploadOptions.hash asked for it (read once: hashed while sending). */
+      readonly hash?: string;
+    }
   | { readonly remotePath: string; readonly ok: false; readonly code: UploadFailureCode; readonly message: string };
 
 export interface UploadProgress {
@@ -103,9 +114,9 @@ export interface UploadProgress {
 export interface UploadOptions {
   /** Names the server in messages ("gpu1", "alice@gpu1:2222"). */
   readonly host?: string;
-  /** Files in flight on the channel (default 256). */
+  /** Files in flight on the channel (default 512). */
   readonly concurrency?: number;
-  /** Remote files open at once (default 128), capped by the server's maxOpenHandles. */
+  /** Remote files open at once (default 256 on OpenSSH, else 128), capped by the server's maxOpenHandles. */
   readonly maxOpenHandles?: number;
   /** WRITE requests in flight per multi-chunk file (default 16 × maxWriteLen ≈ 4 MiB). */
   readonly chunksInFlight?: number;
@@ -115,12 +126,22 @@ export interface UploadOptions {
   readonly fsync?: boolean | 'auto';
   /** Use posix-rename@openssh.com when the server has it (default true; false forces the fallback). */
   readonly posixRename?: boolean;
+  /** Return the sha256 of each file's bytes as sent (default false). Costs no extra read. */
+  readonly hash?: boolean;
   /** Create missing parent folders on the server (default true). */
   readonly createParents?: boolean;
   /** Mode for folders created by createParents (default: the server's default, 0777 & ~umask). */
   readonly dirMode?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: UploadProgress) => void;
+  /**
+   * Asked just before a file starts (index into `items`); false means another transfer sends
+   * it (the engine shares a first push with tar-push.ts): the file is left alone, gets no
+   * progress and no onResult call, and its result says so ('cancelled').
+   */
+  readonly claim?: (index: number) => boolean;
+  /** Called as each file finishes (index into `items`), so a caller can record it at once. */
+  readonly onResult?: (index: number, result: UploadResult) => void;
   /** At most one progress call per interval (default 100 ms), plus a final one. */
   readonly progressIntervalMs?: number;
 }
@@ -295,6 +316,7 @@ interface Context {
   /** Plain RENAME fails when the target exists (OpenSSH: link()+unlink()). */
   readonly noClobberRename: boolean;
   readonly createParents: boolean;
+  readonly hash: boolean;
   readonly dirMode: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly handles: Slots;
@@ -348,7 +370,8 @@ export async function uploadFiles(sftp: SFTPWrapper, items: readonly UploadItem[
   const host = options.host ?? session.host;
   const limits = session.limits;
   const serverHandles = limits.maxOpenHandles === null ? Infinity : Math.max(1, limits.maxOpenHandles - SPARE_HANDLES);
-  const handles = Math.max(1, Math.min(options.maxOpenHandles ?? DEFAULT_HANDLES_IN_FLIGHT, serverHandles));
+  const defaultHandles = limits.isOpenSSH ? DEFAULT_HANDLES_IN_FLIGHT : OTHER_SERVER_HANDLES_IN_FLIGHT;
+  const handles = Math.max(1, Math.min(options.maxOpenHandles ?? defaultHandles, serverHandles));
   const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_FILES_IN_FLIGHT, items.length || 1));
   const fsyncOption = options.fsync ?? 'auto';
   const canFsync = session.hasExtension('fsync@openssh.com');
@@ -364,6 +387,7 @@ export async function uploadFiles(sftp: SFTPWrapper, items: readonly UploadItem[
     posixRename: (options.posixRename ?? true) && session.hasExtension('posix-rename@openssh.com'),
     noClobberRename: limits.isOpenSSH,
     createParents: options.createParents ?? true,
+    hash: options.hash ?? false,
     dirMode: options.dirMode,
     signal: options.signal,
     handles: new Slots(handles),
@@ -384,8 +408,14 @@ export async function uploadFiles(sftp: SFTPWrapper, items: readonly UploadItem[
   const worker = async () => {
     for (let index = next++; index < items.length; index = next++) {
       const item = items[index] as UploadItem;
-      results[index] = await uploadOne(ctx, item);
+      if (options.claim && !options.claim(index)) {
+        results[index] = { remotePath: item.remotePath, ok: false, code: 'cancelled', message: `${item.remotePath} was left to another transfer.` };
+        continue;
+      }
+      const result = await uploadOne(ctx, item);
+      results[index] = result;
       ctx.progress.file();
+      options.onResult?.(index, result);
     }
   };
   try {
@@ -491,7 +521,8 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     }
 
     // RTT 2: the data, then mode + mtime, [fsync], fstat, close and the guard, back-to-back.
-    const writes = await sendData(ctx, item, source, handle, temp, preloaded);
+    const digest = ctx.hash ? createHash('sha256') : undefined;
+    const writes = await sendData(ctx, item, source, handle, temp, preloaded, digest);
     const setstat = settle(session.fsetstat(handle, { mode, atime: mtime, mtime }, temp));
     const synced = ctx.fsync(size) ? settle(session.fsync(handle, temp)) : undefined;
     const stats = settle(session.fstat(handle, temp));
@@ -517,7 +548,7 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     renameSent = true;
     await commit(ctx, item, temp);
     tempExists = false;
-    return { remotePath: target, ok: true, remote: stampOf(written) };
+    return { remotePath: target, ok: true, remote: stampOf(written), ...(digest && { hash: digest.digest('hex') }) };
   } catch (error) {
     const result = await failureResult(ctx, item, error, { remaining, renameSent });
     if (session.alive) {
@@ -562,6 +593,7 @@ async function sendData(
   handle: Buffer,
   temp: string,
   preloaded: Promise<Settled<Buffer>> | undefined,
+  digest: Hash | undefined,
 ): Promise<Array<Promise<Settled<void>>>> {
   const { session, signal, budget, progress } = ctx;
   const inFlight: Array<Promise<Settled<void>>> = [];
@@ -571,6 +603,7 @@ async function sendData(
   };
   if (preloaded) {
     const data = unwrap(await preloaded);
+    digest?.update(data);
     if (data.length === 0) return inFlight;
     await budget.acquire(data.length, signal);
     send(data, data.length, 0);
@@ -589,6 +622,8 @@ async function sendData(
       throw error;
     }
     // ssh2 copies `buffer` into the packet before write() returns, so it is reused at once.
+    // Chunks are read in file order, so the hash sees the bytes exactly as they are sent.
+    digest?.update(length === buffer.length ? buffer : buffer.subarray(0, length));
     send(buffer, length, position);
     position += length;
     while (inFlight.length >= ctx.chunksInFlight) unwrap(await abortable(inFlight.shift() as Promise<Settled<void>>, signal));

@@ -1,29 +1,36 @@
-// The sync benchmark: Labdesk's transfer engine against rsync and OpenSSH's sftp, on loopback and
-// through a 20 ms RTT latency proxy, in the same run against the same real sshd.
+// The sync benchmark: Labdesk's sync engine (prepareSync + executeSync: both scans, plan,
+// transfer, base saved) against rsync and OpenSSH's sftp, on loopback and through a 20 ms RTT
+// latency proxy, in the same run against the same real sshd.
 //
-//   node --import tsx tests/bench/index.ts sync [--quick]
+//   node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n] [--nets loopback,rtt] [--runs N]
 //
-// Every measurement uses a fresh connection and a fresh remote folder, and counts what a user
-// waits for: connect + scan + transfer for every tool (rsync and sftp connect and scan too).
+// Every push uses a fresh connection and a fresh remote folder, and counts what a user waits
+// for: connect + scan + transfer for every tool (rsync and sftp connect and scan too). The no-op
+// resync (n) is Labdesk with its connection already open, as in the app, against rsync's no-op
+// (which connects each time: that is how rsync is used).
 // Files live in /dev/shm when possible so disk writeback doesn't dominate (the server is this
 // machine). Short runs are repeated and the best of two is kept. Results are printed; nothing is saved.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { lstat, readdir, rm, mkdtemp, writeFile } from 'node:fs/promises';
+import { lstat, readFile, readdir, rm, mkdtemp, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from 'ssh2';
-import { pushWithTar } from '../../main/sync/tar-push';
-import { uploadFiles, type UploadItem, type UploadOptions } from '../../main/sync/transfer';
+import { loadIgnoreRules } from '../../main/sync/ignore-rules';
+import { TAR_MIN_FILES, executeSync, prepareSync, type ExecuteOptions, type SyncSession } from '../../main/sync/sync-engine';
+import { SyncState } from '../../main/sync/sync-state';
+import { uploadFiles } from '../../main/sync/transfer';
 import { startSshd, type SshdServer } from '../fixtures/sshd';
 import { ShmDirs, connectFixture, execOn, openSftp } from './ssh-connect';
 import { writeBigFile, writeLargeTree, writeMlTree, type TreeSummary } from './trees';
 
 const execFileAsync = promisify(execFile);
 const LATENCY_PROXY = '/work/shared/tools/latency-proxy.mjs';
-const BUDGET_MS = 7.5 * 60_000;
+const DEFAULT_BUDGET_MIN = 20;
+/** Linux's USER_HZ: /proc times are in these. */
+const CLOCK_TICKS = 100;
 const SFTP_CLI_LIMIT_MS = 120_000;
 const BIG_FILE_BYTES = 256 * 1024 * 1024;
 const SAVES = 50;
@@ -41,15 +48,19 @@ interface Case {
   readonly summary: TreeSummary;
 }
 
-/** 'disk-…': the remote folder on the real disk (os.tmpdir()) instead of /dev/shm, where fsync is free. */
-type Tool = 'ours' | 'ours-tar' | 'disk-fsync' | 'disk-nofsync' | 'rsync' | 'sftp';
+/** ours: the engine as the app runs it (tar for big first pushes); ours-sftp / ours-tar: forced. */
+type Tool = 'ours' | 'ours-sftp' | 'ours-tar' | 'rsync' | 'sftp';
 
 interface Row {
   readonly caseId: string;
   readonly label: string;
   readonly network: string;
   readonly bytes: number;
+  /** Medians of the samples. */
   readonly seconds: Partial<Record<Tool, number>>;
+  readonly samples: Partial<Record<Tool, number[]>>;
+  /** CPU seconds the latency proxy spent per run, per tool (is it the bottleneck, and for whom?). */
+  proxyCpu?: Partial<Record<Tool, number[]>>;
   readonly notes: string[];
 }
 
@@ -63,10 +74,23 @@ class Bench {
     readonly dirs: ShmDirs,
     readonly remoteBase: string,
     readonly knownHosts: string,
+    /** Interleaved repetitions of each push; medians are reported. */
+    readonly runs: number,
+    readonly budgetMs: number,
+    readonly proxyPid: number | undefined,
   ) {}
 
+  /** The proxy's user + system CPU seconds so far (Linux /proc). */
+  async proxyCpuSeconds(): Promise<number | undefined> {
+    if (this.proxyPid === undefined) return undefined;
+    const stat = await readFile(`/proc/${this.proxyPid}/stat`, 'utf8').catch(() => null);
+    const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (!fields) return undefined;
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  }
+
   timeLeft(): number {
-    return BUDGET_MS - (Date.now() - this.started);
+    return this.budgetMs - (Date.now() - this.started);
   }
 
   async freshTarget(onDisk = false): Promise<{ parent: string; target: string }> {
@@ -87,32 +111,6 @@ class Bench {
       '-i', this.server.clientKeyPath,
     ];
   }
-}
-
-/** Walks `root` like the engine's local scan (lstat, no links followed) and builds upload items. */
-async function scan(root: string, remoteRoot: string): Promise<UploadItem[]> {
-  const items: UploadItem[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    const entries = await readdir(path.join(root, rel), { withFileTypes: true });
-    await Promise.all(
-      entries.map(async (entry) => {
-        const childRel = rel ? `${rel}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) return walk(childRel);
-        if (!entry.isFile()) return;
-        const stats = await lstat(path.join(root, childRel));
-        items.push({
-          localPath: path.join(root, childRel),
-          remotePath: path.posix.join(remoteRoot, childRel),
-          mode: stats.mode,
-          mtimeMs: stats.mtimeMs,
-          size: stats.size,
-          expectRemote: null,
-        });
-      }),
-    );
-  };
-  await walk('');
-  return items;
 }
 
 /** Counts files and bytes under a remote (= local) folder, to check that a tool really copied everything. */
@@ -148,24 +146,36 @@ async function withClient<T>(bench: Bench, net: Network, use: (client: Client) =
   }
 }
 
-async function runOurs(bench: Bench, net: Network, local: string, target: string, options: UploadOptions = {}): Promise<void> {
-  await withClient(bench, net, async (client) => {
-    const sftp = await openSftp(client);
-    const items = await scan(local, target);
-    const results = await uploadFiles(sftp, items, { host: net.name, ...options });
-    const failed = results.filter((result) => !result.ok);
-    if (failed.length > 0) throw new Error(`${failed.length} uploads failed, e.g. ${JSON.stringify(failed[0])}`);
-  });
+/** An engine session as the app builds one: base and ignore rules loaded, connection tuned. */
+async function engineSession(client: Client, local: string, target: string, host: string): Promise<SyncSession> {
+  const sftp = await openSftp(client);
+  const state = await SyncState.load(local, { target: 'bench', host, remoteRoot: target });
+  const ignore = await loadIgnoreRules(local);
+  return { localRoot: local, remoteRoot: target, hostLabel: host, client, sftp, state, ignore };
 }
 
-async function runTar(bench: Bench, net: Network, local: string, target: string): Promise<void> {
-  await withClient(bench, net, async (client) => {
-    const items = await scan(local, target);
-    const rels = items.map((item) => path.relative(local, item.localPath).split(path.sep).join('/'));
-    const results = await pushWithTar(client, local, rels, target, { host: net.name });
-    const failed = results.filter((result) => !result.ok);
-    if (failed.length > 0) throw new Error(`${failed.length} tar pushes failed, e.g. ${JSON.stringify(failed[0])}`);
-  });
+async function runEngine(session: SyncSession, options: ExecuteOptions = {}): Promise<{ actions: number; uploaded: number }> {
+  const prepared = await prepareSync(session, { deleteRemote: false });
+  const report = await executeSync(session, prepared, options);
+  if (report.errors.length > 0 || report.conflicts.length > 0) {
+    throw new Error(`${report.errors.length} errors, ${report.conflicts.length} conflicts, e.g. ${JSON.stringify(report.errors[0] ?? report.conflicts[0])}`);
+  }
+  return { actions: prepared.plan.actions.length, uploaded: report.uploaded };
+}
+
+/** The base lives in the project (.labdesk/state); the trees are shared by every tool, so it goes after each run. */
+async function dropBase(local: string): Promise<void> {
+  await rm(path.join(local, '.labdesk'), { recursive: true, force: true });
+}
+
+async function runOurs(bench: Bench, net: Network, local: string, target: string, options: ExecuteOptions = {}): Promise<void> {
+  try {
+    await withClient(bench, net, async (client) => {
+      await runEngine(await engineSession(client, local, target, net.name), options);
+    });
+  } finally {
+    await dropBase(local);
+  }
 }
 
 async function runRsync(bench: Bench, net: Network, local: string, target: string): Promise<void> {
@@ -185,56 +195,102 @@ async function runSftp(bench: Bench, net: Network, local: string, target: string
 
 async function measure(bench: Bench, row: Row, tool: Tool, net: Network, kase: Case, run: (target: string) => Promise<void>): Promise<void> {
   if (bench.timeLeft() < 10_000) {
-    row.notes.push(`${tool} skipped: bench time budget used up`);
+    if (!row.notes.includes(`${tool} skipped: bench time budget used up`)) row.notes.push(`${tool} skipped: bench time budget used up`);
     return;
   }
-  // Best of two when a run is short: the machine may be shared, and one stall shouldn't decide.
-  let best: number | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const { parent, target } = await bench.freshTarget(tool.startsWith('disk-'));
-    try {
-      const seconds = await timed(() => run(target));
-      const landed = await census(target);
-      if (landed.files !== kase.summary.files || landed.bytes !== kase.summary.bytes) {
-        row.notes.push(`${tool}: only ${landed.files} files / ${landed.bytes} bytes landed`);
-      }
-      best = Math.min(best ?? Infinity, seconds);
-      process.stdout.write(`  ${kase.id} ${net.name.padEnd(9)} ${tool.padEnd(10)} ${seconds.toFixed(2)} s\n`);
-      if (seconds > 15 || bench.timeLeft() < 60_000) break;
-    } catch (error) {
-      row.notes.push(`${tool} failed: ${(error as Error).message.split('\n')[0]}`);
-      process.stdout.write(`  ${kase.id} ${net.name.padEnd(9)} ${tool.padEnd(10)} FAILED ${(error as Error).message.split('\n')[0]}\n`);
-      break;
-    } finally {
-      await rm(parent, { recursive: true, force: true });
+  const { parent, target } = await bench.freshTarget();
+  try {
+    const cpuBefore = net.name === 'loopback' ? undefined : await bench.proxyCpuSeconds();
+    const seconds = await timed(() => run(target));
+    const cpuAfter = cpuBefore === undefined ? undefined : await bench.proxyCpuSeconds();
+    if (cpuBefore !== undefined && cpuAfter !== undefined) ((row.proxyCpu ??= {})[tool] ??= []).push(cpuAfter - cpuBefore);
+    const landed = await census(target);
+    if (landed.files !== kase.summary.files || landed.bytes !== kase.summary.bytes) {
+      row.notes.push(`${tool}: only ${landed.files} files / ${landed.bytes} bytes landed`);
     }
+    (row.samples[tool] ??= []).push(seconds);
+    process.stdout.write(`  ${kase.id} ${net.name.padEnd(9)} ${tool.padEnd(10)} ${seconds.toFixed(2)} s\n`);
+  } catch (error) {
+    row.notes.push(`${tool} failed: ${(error as Error).message.split('\n')[0]}`);
+    process.stdout.write(`  ${kase.id} ${net.name.padEnd(9)} ${tool.padEnd(10)} FAILED ${(error as Error).message.split('\n')[0]}\n`);
+  } finally {
+    await rm(parent, { recursive: true, force: true });
   }
-  if (best !== undefined) row.seconds[tool] = best;
 }
 
 async function runCase(bench: Bench, kase: Case, net: Network): Promise<void> {
-  const row: Row = { caseId: kase.id, label: kase.label, network: net.name, bytes: kase.summary.bytes, seconds: {}, notes: [] };
+  const row: Row = { caseId: kase.id, label: kase.label, network: net.name, bytes: kase.summary.bytes, seconds: {}, samples: {}, notes: [] };
   bench.rows.push(row);
   const isFile = kase.id === 'c';
   const bigFile = isFile ? path.join(kase.local, 'checkpoint.bin') : '';
-  await measure(bench, row, 'ours', net, kase, (target) => runOurs(bench, net, kase.local, target));
-  if (kase.id === 'a') {
-    // The fsync decision: on a real disk (the bench's /dev/shm makes fsync free).
-    await measure(bench, row, 'disk-fsync', net, kase, (target) => runOurs(bench, net, kase.local, target, { fsync: true }));
-    await measure(bench, row, 'disk-nofsync', net, kase, (target) => runOurs(bench, net, kase.local, target, { fsync: false }));
-  }
-  if (!isFile) await measure(bench, row, 'ours-tar', net, kase, (target) => runTar(bench, net, kase.local, target));
-  await measure(bench, row, 'rsync', net, kase, (target) => runRsync(bench, net, kase.local, target));
+  // Interleaved, so a burst of load from the other users of the machine hits every tool alike.
+  for (let round = 0; round < bench.runs; round++) {
+    await measure(bench, row, 'ours', net, kase, (target) => runOurs(bench, net, kase.local, target));
+    if (!isFile) {
+      // 'ours' takes the tar path from TAR_MIN_FILES new files up: show the other path too.
+      const other: Tool = kase.summary.files >= TAR_MIN_FILES ? 'ours-sftp' : 'ours-tar';
+      await measure(bench, row, other, net, kase, (target) => runOurs(bench, net, kase.local, target, { tar: other === 'ours-tar' }));
+    }
+    await measure(bench, row, 'rsync', net, kase, (target) => runRsync(bench, net, kase.local, target));
 
-  // OpenSSH's sftp pays ~3 RTTs per file: estimate from case (a) before running a long one.
-  const perFile = bench.sftpPerFile.get(net.name);
-  if (kase.id === 'b' && perFile !== undefined && perFile * kase.summary.files * 1000 > SFTP_CLI_LIMIT_MS) {
-    row.notes.push(`sftp skipped: estimated ${(perFile * kase.summary.files).toFixed(0)} s from case (a) (${(perFile * 1000).toFixed(0)} ms per file) > ${SFTP_CLI_LIMIT_MS / 1000} s`);
-    return;
+    // OpenSSH's sftp pays ~3 RTTs per file: estimate from case (a) before running a long one.
+    const perFile = bench.sftpPerFile.get(net.name);
+    if (kase.id === 'b' && (perFile === undefined || perFile * kase.summary.files * 1000 > SFTP_CLI_LIMIT_MS)) {
+      const why = perFile === undefined ? 'no estimate (run case a too)' : `estimated ${(perFile * kase.summary.files).toFixed(0)} s from case (a) (${(perFile * 1000).toFixed(0)} ms per file) > ${SFTP_CLI_LIMIT_MS / 1000} s`;
+      if (round === 0) row.notes.push(`sftp skipped: ${why}`);
+      continue;
+    }
+    await measure(bench, row, 'sftp', net, kase, (target) => runSftp(bench, net, isFile ? bigFile : kase.local, target, isFile));
+    const sftpSeconds = median(row.samples.sftp);
+    if (kase.id === 'a' && sftpSeconds !== undefined) bench.sftpPerFile.set(net.name, sftpSeconds / kase.summary.files);
   }
-  await measure(bench, row, 'sftp', net, kase, (target) => runSftp(bench, net, isFile ? bigFile : kase.local, target, isFile));
-  const sftpSeconds = row.seconds.sftp;
-  if (kase.id === 'a' && sftpSeconds !== undefined) bench.sftpPerFile.set(net.name, sftpSeconds / kase.summary.files);
+  for (const tool of Object.keys(row.samples) as Tool[]) {
+    const value = median(row.samples[tool]);
+    if (value !== undefined) row.seconds[tool] = value;
+  }
+}
+
+/**
+ * The no-op resync: each tool first pushes the tree (untimed), then syncs it again with nothing
+ * changed, `runs` times. Labdesk keeps its connection, base and ignore rules, as the app does
+ * between syncs; rsync connects each time, as it does when run again.
+ */
+async function runNoop(bench: Bench, kase: Case, net: Network): Promise<void> {
+  const row: Row = { caseId: `n${kase.id}`, label: `no-op resync of (${kase.id}) ${kase.label}`, network: net.name, bytes: kase.summary.bytes, seconds: {}, notes: [], samples: {} };
+  bench.rows.push(row);
+  const ours = await bench.freshTarget();
+  const theirs = await bench.freshTarget();
+  try {
+    await runRsync(bench, net, kase.local, theirs.target);
+    await withClient(bench, net, async (client) => {
+      const session = await engineSession(client, kase.local, ours.target, net.name);
+      await runEngine(session);
+      for (let i = 0; i < Math.max(3, bench.runs * 2); i++) {
+        let planned = 0;
+        const mine = await timed(async () => void ({ actions: planned } = await runEngine(session)));
+        if (planned !== 0) row.notes.push(`ours: the no-op resync planned ${planned} actions`);
+        const rsync = await timed(() => runRsync(bench, net, kase.local, theirs.target));
+        (row.samples.ours ??= []).push(mine);
+        (row.samples.rsync ??= []).push(rsync);
+        process.stdout.write(`  ${row.caseId.padEnd(2)} ${net.name.padEnd(9)} no-op      ours ${mine.toFixed(3)} s   rsync ${rsync.toFixed(3)} s\n`);
+      }
+    });
+  } finally {
+    await dropBase(kase.local);
+    await rm(ours.parent, { recursive: true, force: true });
+    await rm(theirs.parent, { recursive: true, force: true });
+  }
+  for (const tool of Object.keys(row.samples) as Tool[]) {
+    const value = median(row.samples[tool]);
+    if (value !== undefined) row.seconds[tool] = value;
+  }
+}
+
+function median(values: readonly number[] | undefined): number | undefined {
+  if (!values || values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** 50 sequential saves of a 4 KB file over one open connection, each with the previous expectRemote. */
@@ -290,10 +346,6 @@ async function startProxy(targetPort: number, oneWayMs: number): Promise<{ port:
   return { port, child };
 }
 
-function fmt(seconds: number | undefined): string {
-  return seconds === undefined ? '—' : seconds.toFixed(2);
-}
-
 function ratio(a: number | undefined, b: number | undefined): string {
   return a === undefined || b === undefined ? '—' : (a / b).toFixed(2);
 }
@@ -303,35 +355,55 @@ function mibps(bytes: number, seconds: number | undefined): string {
 }
 
 function printTable(bench: Bench): void {
-  const header = ['case', 'net', 'ours s', 'ours tar s', 'rsync s', 'sftp s', 'ours/rsync', 'ours/sftp', 'tar/rsync', 'disk: fsync on / off s'];
+  const header = ['case', 'net', 'ours s', 'ours-sftp s', 'ours-tar s', 'rsync s', 'sftp s', 'ours/rsync', 'ours/sftp', 'sftp-path/rsync', 'tar-path/rsync', 'n'];
   const lines = bench.rows.map((row) => {
     const big = row.caseId === 'c';
     const s = row.seconds;
+    const digits = row.caseId.startsWith('n') ? 3 : 2;
+    const f = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(digits));
+    // Which path 'ours' took: the other one is in its own column.
+    const sftpPath = s['ours-sftp'] ?? (s['ours-tar'] !== undefined ? s.ours : undefined);
+    const tarPath = s['ours-tar'] ?? (s['ours-sftp'] !== undefined ? s.ours : undefined);
     return [
       `(${row.caseId}) ${row.label}`,
       row.network,
-      fmt(s.ours) + (big ? mibps(row.bytes, s.ours) : ''),
-      fmt(s['ours-tar']),
-      fmt(s.rsync) + (big ? mibps(row.bytes, s.rsync) : ''),
-      fmt(s.sftp) + (big ? mibps(row.bytes, s.sftp) : ''),
+      f(s.ours) + (big ? mibps(row.bytes, s.ours) : ''),
+      f(s['ours-sftp']),
+      f(s['ours-tar']),
+      f(s.rsync) + (big ? mibps(row.bytes, s.rsync) : ''),
+      f(s.sftp) + (big ? mibps(row.bytes, s.sftp) : ''),
       ratio(s.ours, s.rsync),
       ratio(s.ours, s.sftp),
-      ratio(s['ours-tar'], s.rsync),
-      s['disk-fsync'] === undefined ? '—' : `${fmt(s['disk-fsync'])} / ${fmt(s['disk-nofsync'])}`,
+      row.caseId.startsWith('n') || big ? '—' : ratio(sftpPath, s.rsync),
+      row.caseId.startsWith('n') || big ? '—' : ratio(tarPath, s.rsync),
+      String(Math.max(0, ...Object.values(row.samples).map((samples) => samples?.length ?? 0))),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => (line[i] ?? '').length)));
   const format = (cells: string[]) => '| ' + cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ') + ' |';
   console.log('');
+  console.log('medians of n interleaved runs; ratios < 1 mean Labdesk is faster');
   console.log(format(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const line of lines) console.log(format(line));
+  for (const row of bench.rows) {
+    const cpu = Object.entries(row.proxyCpu ?? {}).map(([tool, samples]) => `${tool} ${median(samples)?.toFixed(2)} s / ${row.seconds[tool as Tool]?.toFixed(2)} s`);
+    if (cpu.length > 0) console.log(`  proxy CPU (${row.caseId}, ${row.network}), median CPU / median wall: ${cpu.join(', ')}`);
+  }
   for (const row of bench.rows) for (const note of row.notes) console.log(`  note (${row.caseId}, ${row.network}): ${note}`);
   for (const note of bench.notes) console.log(`  note: ${note}`);
 }
 
+function option(args: readonly string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
 export async function runSyncBench(args: readonly string[]): Promise<void> {
   const quick = args.includes('--quick');
+  const only = new Set((option(args, '--cases') ?? (quick ? 'a,c,n,d' : 'a,b,c,n,d')).split(','));
+  const onlyNets = new Set((option(args, '--nets') ?? 'loopback,rtt').split(','));
+  const runs = Math.max(1, Number(option(args, '--runs') ?? (quick ? 1 : 3)));
   const began = Date.now();
   const [rsyncVersion, sshVersion] = await Promise.all([
     execFileAsync('rsync', ['--version']).then((r) => r.stdout.split('\n')[0] ?? '', () => 'rsync missing'),
@@ -348,44 +420,45 @@ export async function runSyncBench(args: readonly string[]): Promise<void> {
     const knownHosts = path.join(remoteBase, 'known_hosts');
     const keyLine = server.hostPublicKey.split(/\s+/).slice(0, 2).join(' ');
     await writeFile(knownHosts, `[127.0.0.1]:${server.port} ${keyLine}\n[127.0.0.1]:${proxy.port} ${keyLine}\n`);
-    const bench = new Bench(server, dirs, remoteBase, knownHosts);
+    const bench = new Bench(server, dirs, remoteBase, knownHosts, runs, Number(option(args, '--budget-min') ?? DEFAULT_BUDGET_MIN) * 60_000, proxy.child.pid);
 
     process.stdout.write('generating trees… ');
     const mlRoot = await dirs.make('labdesk-bench-ml-');
     const largeRoot = await dirs.make('labdesk-bench-large-');
     const bigRoot = await dirs.make('labdesk-bench-big-');
     const ml = await writeMlTree(mlRoot);
-    const large = quick ? { files: 0, bytes: 0 } : await writeLargeTree(largeRoot);
+    const large = only.has('b') ? await writeLargeTree(largeRoot) : { files: 0, bytes: 0 };
     const big = await writeBigFile(path.join(bigRoot, 'checkpoint.bin'), quick ? 32 * 1024 * 1024 : BIG_FILE_BYTES);
     console.log(`done (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
     const cases: Case[] = [
       { id: 'a', label: `ML repo, ${ml.files.toLocaleString('en')} files, ${mb(ml.bytes)}`, local: mlRoot, summary: ml },
-      ...(quick ? [] : [{ id: 'b' as const, label: `${large.files.toLocaleString('en')} files, ${mb(large.bytes)}`, local: largeRoot, summary: large }]),
+      ...(!only.has('b') ? [] : [{ id: 'b' as const, label: `${large.files.toLocaleString('en')} files, ${mb(large.bytes)}`, local: largeRoot, summary: large }]),
       { id: 'c', label: `one ${big.bytes / 1024 / 1024} MiB file`, local: bigRoot, summary: big },
     ];
     const networks: Network[] = [
-      { name: 'loopback', port: server.port },
-      { name: 'rtt 20ms', port: proxy.port },
+      ...(onlyNets.has('loopback') ? [{ name: 'loopback', port: server.port }] : []),
+      ...(onlyNets.has('rtt') ? [{ name: 'rtt 20ms', port: proxy.port }] : []),
     ];
 
     // Warm up the JIT (rsync and sftp are native code): one untimed push of case (a).
     const warm = await bench.freshTarget();
-    await runOurs(bench, networks[0] as Network, mlRoot, warm.target);
+    await runOurs(bench, { name: 'loopback', port: server.port }, mlRoot, warm.target);
     await rm(warm.parent, { recursive: true, force: true });
 
     // One exec's fixed cost: the login shell's start (rsync and the tar push pay it too).
-    const execCost = await withClient(bench, networks[0] as Network, async (client) => {
+    const execCost = await withClient(bench, { name: 'loopback', port: server.port }, async (client) => {
       await execOn(client, 'true');
       return timed(async () => void (await execOn(client, 'true')));
     });
     bench.notes.push(`one exec (login shell start on this server) costs ${execCost.toFixed(2)} s on loopback; rsync and the tar push pay it, SFTP doesn't`);
-    const connectCost = await timed(() => withClient(bench, networks[1] as Network, async (client) => void (await openSftp(client))));
+    const connectCost = await timed(() => withClient(bench, { name: 'rtt 20ms', port: proxy?.port ?? 0 }, async (client) => void (await openSftp(client))));
     bench.notes.push(`ssh2 connect + auth + SFTP channel through the 20 ms proxy: ${connectCost.toFixed(2)} s (included in every "ours" number)`);
 
     for (const network of networks) {
-      for (const kase of cases) await runCase(bench, kase, network);
-      if (bench.timeLeft() > 20_000) {
+      for (const kase of cases) if (only.has(kase.id)) await runCase(bench, kase, network);
+      if (only.has('n')) for (const kase of cases) if (kase.id !== 'c') await runNoop(bench, kase, network);
+      if (only.has('d') && bench.timeLeft() > 20_000) {
         for (const fsync of ['auto', false] as const) {
           const latency = await saveLatency(bench, network, fsync);
           bench.notes.push(

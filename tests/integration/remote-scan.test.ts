@@ -42,7 +42,7 @@ interface Session {
 async function open(server: SshdServer): Promise<Session> {
   const client = await connect(server);
   const sftp = await openSftp(client);
-  return { client, sftp, transport: { exec: (command) => execCommand(client, command), sftp } };
+  return { client, sftp, transport: { exec: (command, options) => execCommand(client, command, options), sftp } };
 }
 
 /** A fake `find` on PATH, for the servers this machine is not: BSD find, or odd errors. */
@@ -107,7 +107,7 @@ describe('scanRemote against a real sshd', () => {
     await execFileAsync('mkfifo', [path.join(root, 'pipe')]);
 
     let started = performance.now();
-    findScan = await scanRemote(session.transport, root);
+    findScan = await scanRemote(session.transport, root, { method: 'find' });
     findMs = performance.now() - started;
     started = performance.now();
     sftpScan = await scanRemote(session.transport, root, { method: 'sftp' });
@@ -197,13 +197,30 @@ describe('scanRemote against a real sshd', () => {
     });
   });
 
+  describe('auto: find and the SFTP walk race', () => {
+    it('the first complete list wins, whichever it is, and it is the same list', async () => {
+      const scan = await scanRemote(session.transport, root);
+      assert.ok(scan.method === 'find' || scan.method === 'sftp');
+      assert.deepEqual(scan.entries, reference);
+    });
+
+    it('a server whose exec hangs (a slow login shell) does not hold the scan: the walk wins', async () => {
+      const transport: RemoteScanTransport = { exec: (command, options) => execCommand(session.client, `sleep 20; ${command}`, options), sftp: session.sftp };
+      const started = performance.now();
+      const scan = await scanRemote(transport, root);
+      assert.equal(scan.method, 'sftp');
+      assert.deepEqual(scan.entries, reference);
+      assert.ok(performance.now() - started < 10_000, 'the walk did not wait for the exec');
+    });
+  });
+
   // Each of these needs its own exec; they run at the same time against the same server.
   describe('edge cases', { concurrency: true }, () => {
     it('a root that is itself a link is followed (nothing below it is)', async () => {
       const linkedRoot = path.join(base, 'project-link');
       await symlink(root, linkedRoot);
       const [viaFind, viaSftp] = await Promise.all([
-        scanRemote(session.transport, linkedRoot),
+        scanRemote(session.transport, linkedRoot, { method: 'find' }),
         scanRemote(session.transport, `${linkedRoot}/`, { method: 'sftp' }),
       ]);
       assert.equal(viaFind.method, 'find');
@@ -213,7 +230,7 @@ describe('scanRemote against a real sshd', () => {
 
     it('a root that does not exist yet is an empty list, with either method', async () => {
       const missing = path.join(base, 'not-created-yet', 'project');
-      const [viaFind, viaSftp] = await Promise.all([scanRemote(session.transport, missing), scanRemote(session.transport, missing, { method: 'sftp' })]);
+      const [viaFind, viaSftp] = await Promise.all([scanRemote(session.transport, missing, { method: 'find' }), scanRemote(session.transport, missing, { method: 'sftp' })]);
       assert.deepEqual(viaFind, { entries: [], method: 'find' });
       assert.deepEqual(viaSftp, { entries: [], method: 'sftp' });
     });
@@ -222,21 +239,21 @@ describe('scanRemote against a real sshd', () => {
       const file = path.join(root, 'train.py');
       const expected = { code: 'not-a-directory', message: `me@gpu1:22:${file} is not a folder; choose a folder as the remote root.` };
       await Promise.all(
-        (['auto', 'sftp'] as const).map((method) => assert.rejects(scanRemote(session.transport, file, { method, hostLabel: 'me@gpu1:22' }), expected)),
+        (['auto', 'find', 'sftp'] as const).map((method) => assert.rejects(scanRemote(session.transport, file, { method, hostLabel: 'me@gpu1:22' }), expected)),
       );
     });
 
     it('a server whose find has no -printf (BSD, busybox) falls back to SFTP', async () => {
       const bin = await fakeFind(path.join(base, 'bsd-bin'), 'echo "find: -printf: unknown primary or operator" >&2\nexit 1');
       const transport: RemoteScanTransport = { exec: (command) => execCommand(session.client, `PATH=${bin}:$PATH; export PATH; ${command}`), sftp: session.sftp };
-      const scan = await scanRemote(transport, root);
+      const scan = await scanRemote(transport, root, { method: 'find' });
       assert.equal(scan.method, 'sftp');
       assert.deepEqual(scan.entries, reference);
     });
 
     it('a login shell that prints a banner does not corrupt the find output', async () => {
       const transport: RemoteScanTransport = { exec: (command) => execCommand(session.client, `echo 'Welcome to gpu1!'; printf 'x\\0y\\0'; ${command}`), sftp: session.sftp };
-      const scan = await scanRemote(transport, root);
+      const scan = await scanRemote(transport, root, { method: 'find' });
       assert.equal(scan.method, 'find');
       assert.deepEqual(scan.entries, reference);
     });
@@ -246,7 +263,7 @@ describe('scanRemote against a real sshd', () => {
       const locked = path.join(root, 'src');
       const bin = await fakeFind(path.join(base, 'denied-bin'), `echo "find: '${locked}': Permission denied" >&2\nexit 1`);
       const transport: RemoteScanTransport = { exec: (command) => execCommand(session.client, `PATH=${bin}:$PATH; export PATH; ${command}`), sftp: session.sftp };
-      await assert.rejects(scanRemote(transport, root, { hostLabel: 'me@gpu1:22' }), {
+      await assert.rejects(scanRemote(transport, root, { method: 'find', hostLabel: 'me@gpu1:22' }), {
         code: 'permission-denied',
         message: new RegExp(`^Permission denied reading me@gpu1:22:${locked}\\. `),
       });
@@ -263,7 +280,7 @@ describe('scanRemote against a real sshd', () => {
       await mkdir(lockedRoot);
       await mkdir(locked, { mode: 0o000 });
       try {
-        for (const method of ['auto', 'sftp'] as const) {
+        for (const method of ['auto', 'find', 'sftp'] as const) {
           await assert.rejects(scanRemote(session.transport, lockedRoot, { method, hostLabel: 'me@gpu1:22' }), {
             code: 'permission-denied',
             message: new RegExp(`me@gpu1:22:${locked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
