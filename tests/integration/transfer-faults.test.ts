@@ -7,7 +7,6 @@
 // the mount-based cases with the reason.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +15,8 @@ import type { Client, SFTPWrapper } from 'ssh2';
 import { uploadFiles, type UploadItem, type UploadResult } from '../../main/sync/transfer';
 import type { RemoteStamp } from '../../main/sync/sync-types';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
-import { TempDirs, isRoot, remountReadOnly, tryMountTmpfs, unmount, writeTree } from '../fixtures/temp-project';
+import { lockFolder } from '../fixtures/lock-folder';
+import { TempDirs, remountReadOnly, tryMountTmpfs, unmount, writeTree } from '../fixtures/temp-project';
 import { connectFixture, openSftp } from '../bench/ssh-connect';
 
 const temp = new TempDirs();
@@ -70,22 +70,6 @@ async function tmpfs(size: string): Promise<string | { reason: string }> {
   return dir;
 }
 
-/** Makes `dir` unwritable for the server's user: chmod 0555, or chattr +i as root. Null when it can't. */
-function lockFolder(dir: string): string | null {
-  if (!isRoot) {
-    execFileSync('chmod', ['0555', dir]);
-    undo.push(() => execFileSync('chmod', ['0755', dir]));
-    return null;
-  }
-  try {
-    execFileSync('chattr', ['+i', dir], { stdio: 'pipe' });
-    undo.push(() => execFileSync('chattr', ['-i', dir], { stdio: 'pipe' }));
-    return null;
-  } catch (error) {
-    return `chattr +i failed: ${(error as { stderr?: Buffer }).stderr?.toString().trim() ?? String(error)}`;
-  }
-}
-
 describe('upload faults', { skip: sshdAvailable() ? false : SSHD_MISSING_MESSAGE }, () => {
   test('a folder without write permission: permission-denied naming file and host; nothing else touched', async (t) => {
     const local = await temp.make('labdesk-xfer-local-');
@@ -93,7 +77,7 @@ describe('upload faults', { skip: sshdAvailable() ? false : SSHD_MISSING_MESSAGE
     await writeTree(local, { 'locked/existing.py': 'new content', 'locked/new.py': 'new file', 'open/ok.py': 'fine' });
     await writeTree(remote, { 'locked/existing.py': 'old content', 'open/.keep': '' });
     const existingStamp = await stampOf(path.join(remote, 'locked/existing.py'));
-    const reason = lockFolder(path.join(remote, 'locked'));
+    const reason = lockFolder(path.join(remote, 'locked'), undo);
     if (reason) return t.skip(reason);
 
     const results = await uploadFiles(sftp, [
