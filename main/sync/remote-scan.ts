@@ -300,7 +300,7 @@ function sftpError(error: unknown, host: string, remotePath: string): ApiError {
   return new ApiError({ code: 'internal', message: `Could not list ${host}:${remotePath}: ${(error as Error).message}` });
 }
 
-function notAFolder(host: string, root: string): ApiError {
+export function notAFolder(host: string, root: string): ApiError {
   return new ApiError({ code: 'not-a-directory', message: `${host}:${root} is not a folder; choose a folder as the remote root.` });
 }
 

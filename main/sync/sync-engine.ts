@@ -6,12 +6,14 @@ import { hashLocalFile, hashRemoteFiles } from './content-hash';
 import type { IgnoreRules } from './ignore-rules';
 import { scanLocal, type LocalSkip } from './local-scan';
 import { planSync, sameStamp, stampOf } from './plan';
-import { scanRemote } from './remote-scan';
+import { scanRemoteKnown } from './remote-known-scan';
+import { scanRemote, type RemoteScan } from './remote-scan';
 import { createRemoteDirs, ensureRemoteDir, lstatRemote, removeRemote, sweepStaleTemps, symlinkRemote } from './remote-ops';
 import { TEMP_MARKER } from '../workspace/atomic-write';
 import { findCrlfShebangs } from './shebang-check';
 import type { SyncState } from './sync-state';
 import type { BaseEntry, LocalEntry, PlanAction, PlanWarning, RemoteEntry, SyncPlan } from './sync-types';
+import { timedPhase } from './sync-timing';
 import { pushWithTar } from './tar-push';
 import { uploadFiles, type UploadItem, type UploadResult } from './transfer';
 
@@ -74,6 +76,8 @@ export interface SyncReport {
 
 /** Connections whose server was already swept for stale temp files (once per connection is enough). */
 const swept = new WeakSet<Client>();
+/** Remote roots fully scanned on each connection: later full syncs there look up only the known paths. */
+const walked = new WeakMap<Client, Set<string>>();
 
 /** Scans both sides and plans; decides "same content?" by hash where stamps cannot tell. */
 export async function prepareSync(session: SyncSession, options: { deleteRemote: boolean; signal?: AbortSignal }): Promise<PreparedSync> {
@@ -81,23 +85,45 @@ export async function prepareSync(session: SyncSession, options: { deleteRemote:
     exec: (command: string, execOptions?: { signal?: AbortSignal }) => execCommand(session.client, command, execOptions),
     sftp: session.sftp,
   };
-  const [localScan, remoteScan] = await Promise.all([
-    scanLocal(session.localRoot, { ignore: session.ignore, ...(options.signal && { signal: options.signal }) }),
-    scanRemote(transport, session.remoteRoot, { hostLabel: session.hostLabel, ...(options.signal && { signal: options.signal }) }),
-  ]);
-  const plan = await planEntries(session, {
-    local: localScan.entries,
-    localSkipped: localScan.skipped,
-    remote: remoteScan.entries,
-    base: session.state.entries,
-    deleteRemote: options.deleteRemote,
-  });
+  const signal = options.signal && { signal: options.signal };
+  const localScanning = timedPhase('scan-local', () => scanLocal(session.localRoot, { ignore: session.ignore, ...signal }));
+  // The first full sync of a root on a connection walks the whole remote tree (and sees any
+  // stale temp files a cut connection left). After that, a resync with a base looks up only the
+  // paths the plan can look at (local ∪ base, with the folders above them): one pipelined LSTAT
+  // each, however deep the tree, instead of a round trip or more per folder level.
+  const known = session.state.entries.size > 0 && walked.get(session.client)?.has(session.remoteRoot) === true;
+  const remoteScanning: Promise<RemoteScan & { full: boolean }> = known
+    ? timedPhase('scan-remote-known', async () => {
+        // The base's paths at once; the local scan's (mostly the same) as soon as it is done.
+        const more = localScanning.then((localScan) => localScan.entries.map((entry) => entry.path));
+        more.catch(() => undefined); // a failed local scan is reported by the Promise.all below
+        const scan = await scanRemoteKnown(session.sftp, session.remoteRoot, session.state.entries.keys(), { hostLabel: session.hostLabel, more, ...signal });
+        return { entries: scan.entries, method: 'sftp' as const, full: false };
+      })
+    : timedPhase('scan-remote', async () => ({ ...(await scanRemote(transport, session.remoteRoot, { hostLabel: session.hostLabel, ...signal })), full: true }));
+  // Both started before either is awaited: a failing local scan must not leave the remote one unhandled.
+  remoteScanning.catch(() => undefined);
+  const [localScan, remoteScan] = await Promise.all([localScanning, remoteScanning]);
+  if (remoteScan.full) {
+    const roots = walked.get(session.client) ?? new Set<string>();
+    roots.add(session.remoteRoot);
+    walked.set(session.client, roots);
+  }
+  const plan = await timedPhase('plan', () =>
+    planEntries(session, {
+      local: localScan.entries,
+      localSkipped: localScan.skipped,
+      remote: remoteScan.entries,
+      base: session.state.entries,
+      deleteRemote: options.deleteRemote,
+    }),
+  );
   const local = new Map(localScan.entries.map((entry) => [entry.path, entry]));
   const remote = new Map(remoteScan.entries.map((entry) => [entry.path, entry]));
-  // A cut connection can leave temp files and staging folders behind. The scan shows whether
+  // A cut connection can leave temp files and staging folders behind. The walk shows whether
   // there are any, so the sweep's exec (a login-shell start) is only paid when there are.
   let sweep: Promise<string[]> | undefined;
-  if (!swept.has(session.client) && remoteScan.entries.some(isLabdeskTemp)) {
+  if (remoteScan.full && !swept.has(session.client) && remoteScan.entries.some(isLabdeskTemp)) {
     swept.add(session.client);
     sweep = sweepStaleTemps(session.client, session.remoteRoot);
   }
@@ -282,8 +308,10 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
         errors.push({ path: action.path, reason: result.code, message: result.message });
       }
     };
-    await pushUploads(session, uploads, options, onResult);
-    await Promise.all(recording);
+    await timedPhase('transfer', async () => {
+      await pushUploads(session, uploads, options, onResult);
+      await Promise.all(recording);
+    });
 
     for (const action of byType('symlink')) {
       options.signal?.throwIfAborted();
@@ -333,7 +361,7 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
       if (!prepared.local.has(entryPath) && !prepared.remote.has(entryPath) && !planned.has(entryPath)) session.state.forget(entryPath);
     }
   } finally {
-    await saveSoon(true);
+    await timedPhase('state-save', () => saveSoon(true));
   }
 
   return { uploaded, deleted, created, conflicts, errors, skipped, keptRemote, warnings: plan.warnings, bytes, seconds: (Date.now() - started) / 1000 };

@@ -6,6 +6,8 @@
  *      (same file system as the targets, so moving in is a rename), and stream a ustar/pax
  *      archive of the files into it. With `claim` (the engine), the SFTP pipeline works while
  *      the login shell starts, and tar takes the files nobody has started once READY arrives.
+ *      After tar, `find -printf` in the same exec lists the staging folder: each file's remote
+ *      stamp (size, mtime, mode), which the move below keeps, with no LSTAT per file.
  *   2. Move each file into place over SFTP with a plain RENAME, which OpenSSH implements as
  *      link()+unlink(): atomic and refusing to replace an existing file. A target that exists is
  *      reported as 'conflict' and left untouched; nothing existing is ever overwritten. A cut
@@ -24,7 +26,9 @@ import { lstat, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client, ClientChannel, SFTPWrapper, Stats } from 'ssh2';
 import { shellCommand } from '../ssh/shell-quote';
+import { findCommand, parseFindOutput } from './remote-scan';
 import { SftpError, sftpSession, type SftpSession } from './sftp-client';
+import type { RemoteStamp } from './sync-types';
 import { tarHeader, padding, tarTrailer } from './transfer-tar';
 import { Progress, ensureRemoteDirs, stampOf, type UploadFailureCode, type UploadProgress, type UploadResult } from './transfer';
 
@@ -81,6 +85,8 @@ const MOVES_IN_FLIGHT = 1024;
 const MAX_COMMAND_BYTES = 128 * 1024;
 /** rm -rf runs through the login shell, whose rc files may take seconds on a busy server. */
 const CLEANUP_TIMEOUT_MS = 30_000;
+/** The staging listing printed after tar (~70 bytes a file); beyond this the moves LSTAT instead. */
+const MAX_LISTING_BYTES = 32 * 1024 * 1024;
 
 interface FileState {
   /** Position in `relativePaths`. */
@@ -96,6 +102,8 @@ interface FileState {
   /** Set when the file can't be pushed; it is then neither streamed nor moved. */
   failure?: { code: UploadFailureCode; message: string };
   result?: UploadResult;
+  /** Its stamp in the staging folder, from the `find` after tar (a RENAME keeps it). */
+  staged?: RemoteStamp;
   /** sha256 of the content streamed (only when asked for). */
   hash?: string;
 }
@@ -170,7 +178,7 @@ export async function pushWithTar(
     `${shellCommand(['printf', '%s', READY_MARKER])} && go=$(dd bs=1 count=1 2>/dev/null) && [ "$go" = Y ] && ` +
     `${shellCommand(['mkdir', '-p', '--', staging])} && { ` +
     (inlineDirs ? makeDirs : '') +
-    `${shellCommand(['tar', '-xpf', '-', '-C', staging])}; }`;
+    `${shellCommand(['tar', '-xpf', '-', '-C', staging])} && { ${findCommand(staging)} 2>/dev/null; true; }; }`;
 
   const shell = { ready: false };
   // The SFTP channel for the moves opens while the archive streams (it takes a few round trips).
@@ -197,7 +205,17 @@ export async function pushWithTar(
       return finish();
     }
 
-    // 2. Move into place, never over an existing file.
+    // 2. Move into place, never over an existing file. The stamps come from the `find` that
+    //    listed the staging folder in the same exec (a RENAME keeps size, mtime and mode), so a
+    //    move is one RENAME; without them, an LSTAT follows each RENAME.
+    const listed = parseFindOutput(extract.stdout);
+    if (listed?.root === 'dir') {
+      const stamps = new Map(listed.entries.filter((entry) => entry.kind === 'file').map((entry) => [entry.path, entry]));
+      for (const file of pushable) {
+        const entry = file.streamed ? stamps.get(file.rel) : undefined;
+        if (entry) file.staged = { size: entry.size, mtime: entry.mtime, mode: entry.mode };
+      }
+    }
     const sftp = options.sftp ?? (await ownSftp);
     if (!sftp || sftp instanceof Error) {
       const why = sftp instanceof Error ? sftp.message : 'no SFTP channel';
@@ -244,6 +262,8 @@ interface ExtractOutcome {
   readonly code: number | null;
   readonly signal: string | undefined;
   readonly stderr: string;
+  /** What the command printed after the READY marker (the staging listing). */
+  readonly stdout: Buffer;
 }
 
 function classifyTarFailure(outcome: ExtractOutcome, host: string, staging: string): { code: UploadFailureCode; message: string } {
@@ -288,16 +308,29 @@ async function streamArchive(
     exitCode = code;
     exitSignal = sig ?? undefined;
   });
-  // tar -x prints nothing on stdout: only the shell's rc files and our READY marker.
+  // tar -x prints nothing on stdout: only the shell's rc files, our READY marker, then find's
+  // listing of the staging folder.
   let stdout = '';
+  const listing: Buffer[] = [];
+  let listingBytes = 0;
   let markReady: (ready: boolean) => void = () => undefined;
   const ready = new Promise<boolean>((resolve) => (markReady = resolve));
   void closedPromise.then(() => markReady(false));
   channel.on('data', (chunk: Buffer) => {
+    if (shell.ready) {
+      listingBytes += chunk.length;
+      if (listingBytes <= MAX_LISTING_BYTES) listing.push(chunk);
+      return;
+    }
     if (stdout.length > 64 * 1024) return;
     stdout += chunk.toString('latin1');
-    if (stdout.includes(READY_MARKER)) {
-      stdout = ' '.repeat(64 * 1024 + 1); // stop looking
+    const marker = stdout.indexOf(READY_MARKER);
+    if (marker >= 0) {
+      // latin1 maps bytes to characters one to one: the rest of the chunk, byte for byte.
+      const rest = Buffer.from(stdout.slice(marker + READY_MARKER.length), 'latin1');
+      listing.push(rest);
+      listingBytes += rest.length;
+      stdout = '';
       shell.ready = true;
       markReady(true);
     }
@@ -350,9 +383,9 @@ async function streamArchive(
     signal?.removeEventListener('abort', onAbort);
   }
   if (exitCode === null && exitSignal === undefined && !stderr) {
-    return { code: null, signal: undefined, stderr: `the connection to ${host} closed before tar finished` };
+    return { code: null, signal: undefined, stderr: `the connection to ${host} closed before tar finished`, stdout: Buffer.alloc(0) };
   }
-  return { code: exitCode, signal: exitSignal, stderr };
+  return { code: exitCode, signal: exitSignal, stderr, stdout: listingBytes <= MAX_LISTING_BYTES ? Buffer.concat(listing) : Buffer.alloc(0) };
 }
 
 function closeQuietly(channel: ClientChannel): void {
@@ -549,6 +582,14 @@ async function moveOne(session: SftpSession, file: FileState, from: string, inOr
     if (!inOrder) {
       const existing = await session.lstatOrNull(target);
       if (existing) return conflict(existing);
+    }
+    if (inOrder && file.staged) {
+      // The stamp is known: RENAME alone. Only a refused one needs a look at what is there.
+      const renamed = await session.rename(from, target).then(() => null, (error: unknown) => error);
+      if (renamed === null) return { remotePath: target, ok: true, remote: file.staged, ...(file.hash !== undefined && { hash: file.hash }) };
+      const existing = await session.lstatOrNull(target);
+      if (existing) return conflict(existing);
+      throw renamed;
     }
     type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
     const outcome = <T>(promise: Promise<T>): Promise<Outcome<T>> =>

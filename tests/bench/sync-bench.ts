@@ -2,7 +2,9 @@
 // transfer, base saved) against rsync and OpenSSH's sftp, on loopback and through a 20 ms RTT
 // latency proxy, in the same run against the same real sshd.
 //
-//   node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n] [--nets loopback,rtt] [--runs N]
+//   node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d] [--nets loopback,rtt] [--runs N]
+//
+// LABDESK_SYNC_TIMING=1 prints the engine's phases (scans, plan, transfer, base save) to stderr.
 //
 // Every push uses a fresh connection and a fresh remote folder, and counts what a user waits
 // for: connect + scan + transfer for every tool (rsync and sftp connect and scan too). The no-op
@@ -427,13 +429,14 @@ export async function runSyncBench(args: readonly string[]): Promise<void> {
     const largeRoot = await dirs.make('labdesk-bench-large-');
     const bigRoot = await dirs.make('labdesk-bench-big-');
     const ml = await writeMlTree(mlRoot);
-    const large = only.has('b') ? await writeLargeTree(largeRoot) : { files: 0, bytes: 0 };
+    const wantLarge = only.has('b') || only.has('nb');
+    const large = wantLarge ? await writeLargeTree(largeRoot) : { files: 0, bytes: 0 };
     const big = await writeBigFile(path.join(bigRoot, 'checkpoint.bin'), quick ? 32 * 1024 * 1024 : BIG_FILE_BYTES);
     console.log(`done (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
     const cases: Case[] = [
       { id: 'a', label: `ML repo, ${ml.files.toLocaleString('en')} files, ${mb(ml.bytes)}`, local: mlRoot, summary: ml },
-      ...(!only.has('b') ? [] : [{ id: 'b' as const, label: `${large.files.toLocaleString('en')} files, ${mb(large.bytes)}`, local: largeRoot, summary: large }]),
+      ...(!wantLarge ? [] : [{ id: 'b' as const, label: `${large.files.toLocaleString('en')} files, ${mb(large.bytes)}`, local: largeRoot, summary: large }]),
       { id: 'c', label: `one ${big.bytes / 1024 / 1024} MiB file`, local: bigRoot, summary: big },
     ];
     const networks: Network[] = [
@@ -457,7 +460,8 @@ export async function runSyncBench(args: readonly string[]): Promise<void> {
 
     for (const network of networks) {
       for (const kase of cases) if (only.has(kase.id)) await runCase(bench, kase, network);
-      if (only.has('n')) for (const kase of cases) if (kase.id !== 'c') await runNoop(bench, kase, network);
+      // n: the no-op resyncs of (a) and (b); na / nb: just one of them.
+      for (const kase of cases) if (kase.id !== 'c' && (only.has('n') || only.has(`n${kase.id}`))) await runNoop(bench, kase, network);
       if (only.has('d') && bench.timeLeft() > 20_000) {
         for (const fsync of ['auto', false] as const) {
           const latency = await saveLatency(bench, network, fsync);

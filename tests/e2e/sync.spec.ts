@@ -152,6 +152,10 @@ test('resolve a conflict by editing the merge: "Use edited version" writes it he
   await page.keyboard.press('Control+z');
   await expect(mine.locator('.view-lines')).toContainText('configs/base.yaml');
   await expect(compare.getByRole('status')).toHaveText(/^Not edited/);
+  // Monaco recomputes the diff in a worker after the undo: wait for the block to be back, with the
+  // cursor in it, before taking it from the keyboard.
+  await mine.locator('.view-line', { hasText: 'configs/base.yaml' }).click();
+  await expect(revertBlock).toHaveCount(1);
   await page.keyboard.press('Alt+t');
   await expect(mine.locator('.view-lines')).toContainText('configs/server.yaml');
   await mine.locator('.view-line', { hasText: '# mine' }).click();

@@ -113,6 +113,69 @@ describe('sync engine on a real sshd: tar path and safety', { skip }, () => {
     assert.deepEqual(await readdir(outside), []);
   });
 
+  test('a resync on the same connection looks up the known paths only, with every safety rule', async () => {
+    const local = await shm.make('labdesk-eng-known-local-');
+    const base = await shm.make('labdesk-eng-known-remote-');
+    const remote = path.join(base, 'p');
+    const outside = path.join(base, 'scratch');
+    await mkdir(outside);
+    await writeTree(local, { 'src/a.py': 'a = 1\n', 'src/b.py': 'b = 1\n', 'data/x.csv': 'x\n', 'data/deep/y.csv': 'y\n', 'keep/k.txt': 'k\n', 'gone.txt': 'g\n' });
+    const session = await sessionFor(client, sftp, local, remote, 'gpu-known');
+    const first = await executeSync(session, await prepareSync(session, { deleteRemote: false }));
+    assert.equal(first.uploaded, 6);
+
+    // On the server: an edit since the base, data/ replaced by a link, a file of its own.
+    await writeFile(path.join(remote, 'src/a.py'), 'a = "edited on the server"\n');
+    await rm(path.join(remote, 'data'), { recursive: true });
+    await symlink(outside, path.join(remote, 'data'));
+    await writeFile(path.join(remote, 'theirs.txt'), 'the server\'s own');
+    await writeFile(path.join(outside, 'x.csv'), 'behind the link');
+    // Here: edits to both, a deletion.
+    await writeFile(path.join(local, 'src/a.py'), 'a = 2\n');
+    await writeFile(path.join(local, 'data/x.csv'), 'x, edited\n');
+    await rm(path.join(local, 'gone.txt'));
+
+    const prepared = await prepareSync(session, { deleteRemote: true });
+    assert.equal(prepared.remote.has('theirs.txt'), false, 'no walk: only known paths were looked up');
+    assert.equal(prepared.sweep, undefined);
+    assert.equal(prepared.remote.get('data')?.kind, 'symlink');
+    assert.equal(prepared.remote.has('data/x.csv'), false, 'nothing below a remote link is listed');
+    const byPath = new Map(prepared.plan.actions.map((action) => [action.path, action]));
+    const edited = byPath.get('src/a.py');
+    assert.equal(edited?.type === 'conflict' && edited.reason, 'remote-changed');
+    assert.equal(byPath.get('data/x.csv')?.type, 'skip');
+    assert.equal(byPath.get('data/deep/y.csv')?.type, 'skip');
+    assert.equal(byPath.get('gone.txt')?.type, 'delete');
+    const report = await executeSync(session, prepared);
+    assert.deepEqual(report.errors, []);
+    assert.equal(await readFile(path.join(remote, 'src/a.py'), 'utf8'), 'a = "edited on the server"\n', 'a remote change is never overwritten');
+    assert.deepEqual(await readdir(outside), ['x.csv']);
+    assert.equal(await readFile(path.join(outside, 'x.csv'), 'utf8'), 'behind the link', 'nothing written through the link');
+    assert.equal((await lstat(path.join(remote, 'data'))).isSymbolicLink(), true, 'the link is kept');
+    await assert.rejects(lstat(path.join(remote, 'gone.txt')));
+    assert.equal(await readFile(path.join(remote, 'theirs.txt'), 'utf8'), 'the server\'s own');
+    assert.equal(session.state.entries.get('src/a.py')?.remote?.size, 6, 'the base of a conflict does not move');
+
+    // Emptied locally: the plan halts, as with a walk.
+    await rm(path.join(local, 'src'), { recursive: true });
+    await rm(path.join(local, 'keep'), { recursive: true });
+    await rm(path.join(local, 'data'), { recursive: true });
+    const emptied = await prepareSync(session, { deleteRemote: true });
+    assert.equal(emptied.remote.has('theirs.txt'), false);
+    assert.match(emptied.plan.halted ?? '', /local folder is empty/);
+    await assert.rejects(executeSync(session, emptied), /local folder is empty/);
+    assert.equal(await readFile(path.join(remote, 'keep/k.txt'), 'utf8'), 'k\n');
+
+    // The root gone on the server: looked up as missing, everything goes again.
+    await writeTree(local, { 'keep/k.txt': 'k\n' });
+    await rm(remote, { recursive: true });
+    const again = await prepareSync(session, { deleteRemote: false });
+    assert.equal(again.remote.size, 0);
+    const resent = await executeSync(session, again);
+    assert.deepEqual(resent.errors, []);
+    assert.equal(await readFile(path.join(remote, 'keep/k.txt'), 'utf8'), 'k\n');
+  });
+
   test('stale temp files and staging folders are swept: only Labdesk names, only old ones, never through a link', async () => {
     const base = await shm.make('labdesk-eng-sweep-');
     const remote = path.join(base, 'p');

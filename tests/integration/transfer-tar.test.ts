@@ -11,7 +11,7 @@ import { pushWithTar } from '../../main/sync/tar-push';
 import type { UploadProgress } from '../../main/sync/transfer';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
 import { TempDirs, findTempFiles, tryMountTmpfs, unmount, writeTree } from '../fixtures/temp-project';
-import { ShmDirs, connectFixture } from '../bench/ssh-connect';
+import { ShmDirs, connectFixture, openSftp } from '../bench/ssh-connect';
 
 const temp = new TempDirs();
 const shm = new ShmDirs();
@@ -91,6 +91,40 @@ describe('pushWithTar', { skip: sshdAvailable() ? false : SSHD_MISSING_MESSAGE }
     const last = reports.at(-1);
     assert.equal(last?.filesDone, rels.length);
     assert.equal(last?.bytesDone, last?.bytesTotal);
+  });
+
+  test('the moves take their stamps from the staging listing: one RENAME per file, no LSTAT', async () => {
+    const local = await shm.make('labdesk-tar-stamps-local-');
+    const remote = await shm.make('labdesk-tar-stamps-remote-');
+    const tree = { 'a.py': 'a', 'sub/b.py': 'bb', 'sub/ünï €.txt': 'ccc', 'taken.py': 'mine' };
+    await writeTree(local, tree);
+    await chmod(path.join(local, 'a.py'), 0o750);
+    await writeTree(remote, { 'taken.py': 'the server\'s' });
+    const sftp = await openSftp(client);
+    let lstats = 0;
+    const original = sftp.lstat.bind(sftp);
+    sftp.lstat = ((...args: Parameters<typeof sftp.lstat>) => {
+      lstats += 1;
+      return original(...args);
+    }) as typeof sftp.lstat;
+    try {
+      const rels = Object.keys(tree);
+      const results = await pushWithTar(client, local, rels, remote, { host: HOST, sftp, createParents: true });
+      for (const [i, rel] of rels.entries()) {
+        const result = results[i];
+        if (rel === 'taken.py') {
+          assert.ok(result && !result.ok && result.code === 'conflict', JSON.stringify(result));
+          continue;
+        }
+        assert.ok(result?.ok, `${rel}: ${JSON.stringify(result)}`);
+        const r = await lstat(path.join(remote, rel));
+        assert.deepEqual(result.remote, { size: r.size, mtime: Math.floor(r.mtimeMs / 1000), mode: r.mode & 0o7777 }, `${rel} stamp`);
+      }
+      assert.equal(lstats, 1, 'only the refused move looked at what is there');
+      assert.equal(await readFile(path.join(remote, 'taken.py'), 'utf8'), "the server's");
+    } finally {
+      sftp.end();
+    }
   });
 
   test('bad relative paths and non-regular files are refused; the rest is pushed', async () => {
