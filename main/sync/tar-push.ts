@@ -29,6 +29,7 @@ import { shellCommand } from '../ssh/shell-quote';
 import { findCommand, parseFindOutput } from './remote-scan';
 import { SftpError, sftpSession, type SftpSession } from './sftp-client';
 import type { RemoteStamp } from './sync-types';
+import { timedPhase } from './sync-timing';
 import { tarHeader, padding, tarTrailer } from './transfer-tar';
 import { Progress, ensureRemoteDirs, stampOf, type UploadFailureCode, type UploadProgress, type UploadResult } from './transfer';
 
@@ -225,7 +226,7 @@ export async function pushWithTar(
     }
     const session = sftpSession(sftp, host);
     if (createParents && !inlineDirs) await ensureDirsOverSftp(session, dirs);
-    await moveIntoPlace(session, pushable.filter((file) => !file.failure), staging, progress, options.signal, host);
+    await timedPhase('tar-moves', () => moveIntoPlace(session, pushable.filter((file) => !file.failure), staging, progress, options.signal, host));
     // 3. Every exec pays a login-shell start (rc files with conda/pyenv init take ~0.5 s), so
     //    the staging folder, whose content is known, is removed over SFTP; rm -rf if that fails.
     if (!(await removeStagingOverSftp(session, staging, root, pushable))) await cleanupStaging(client, staging, root);

@@ -1,0 +1,16 @@
+/**
+ * Phase timings of a sync, printed to stderr when LABDESK_SYNC_TIMING=1 (for benchmarking:
+ * `LABDESK_SYNC_TIMING=1 npm run bench -- sync …`). Off, it costs one boolean check per phase.
+ */
+const enabled = process.env.LABDESK_SYNC_TIMING === '1';
+
+/** Runs `work` and, when timing is on, prints how long it took (wall clock) under `label`. */
+export async function timedPhase<T>(label: string, work: () => Promise<T>): Promise<T> {
+  if (!enabled) return work();
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    process.stderr.write(`[sync-timing] ${label.padEnd(18)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
+  }
+}
