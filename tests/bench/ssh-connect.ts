@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, type SFTPWrapper } from 'ssh2';
 import { tuneConnection } from '../../main/sync/sftp-client';
-import { sha256Fingerprint, type SshdServer } from '../fixtures/sshd';
+import { sha256Fingerprint, startSshd, type SshdOptions, type SshdServer } from '../fixtures/sshd';
 
 export interface ConnectOverrides {
   /** Connect here instead of the fixture's port (a latency proxy in front of it). */
@@ -47,6 +47,25 @@ export function connectFixture(server: SshdServer, overrides: ConnectOverrides =
 
 export function openSftp(client: Client): Promise<SFTPWrapper> {
   return new Promise((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))));
+}
+
+/** A fresh sshd fixture with one connection and its SFTP channel open (the transfer and engine tests' set-up). */
+export interface SftpFixture {
+  readonly server: SshdServer;
+  readonly client: Client;
+  readonly sftp: SFTPWrapper;
+}
+
+export async function startSftpFixture(options?: SshdOptions): Promise<SftpFixture> {
+  const server = await startSshd(options);
+  const client = await connectFixture(server);
+  return { server, client, sftp: await openSftp(client) };
+}
+
+/** Ends what startSftpFixture started; safe when it never ran (sshd missing). */
+export async function stopSftpFixture(fixture: Partial<SftpFixture> | undefined): Promise<void> {
+  fixture?.client?.end();
+  await fixture?.server?.stop();
 }
 
 /** Runs a command on the server; resolves with its exit code and output. */

@@ -8,30 +8,15 @@ import { chmod, lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { Client, type SFTPWrapper } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
 import { execCommand, openSftp } from '../../main/ssh/remote-exec';
 import { findCommand, parseFindOutput, scanRemote, type RemoteScan, type RemoteScanTransport } from '../../main/sync/remote-scan';
 import type { RemoteEntry } from '../../main/sync/sync-types';
-import { sha256Fingerprint, startSshd, type SshdServer } from '../fixtures/sshd';
+import { startSshd, type SshdServer } from '../fixtures/sshd';
+import { connectFixture } from '../bench/ssh-connect';
 import { TempDirs, isRoot, writeTree } from '../fixtures/temp-project';
 
 const execFileAsync = promisify(execFile);
-
-function connect(server: SshdServer): Promise<Client> {
-  const client = new Client();
-  return new Promise((resolve, reject) => {
-    client.once('ready', () => resolve(client));
-    client.on('error', reject);
-    client.connect({
-      host: server.host,
-      port: server.port,
-      username: server.username,
-      privateKey: server.clientPrivateKey,
-      readyTimeout: 10_000,
-      hostVerifier: (key: Buffer) => sha256Fingerprint(key) === server.hostKeySha256,
-    });
-  });
-}
 
 interface Session {
   client: Client;
@@ -40,7 +25,7 @@ interface Session {
 }
 
 async function open(server: SshdServer): Promise<Session> {
-  const client = await connect(server);
+  const client = await connectFixture(server);
   const sftp = await openSftp(client);
   return { client, sftp, transport: { exec: (command, options) => execCommand(client, command, options), sftp } };
 }

@@ -11,9 +11,9 @@ import { loadIgnoreRules } from '../../main/sync/ignore-rules';
 import { summarisePlan } from '../../main/sync/plan';
 import { TAR_MIN_FILES, executeSync, prepareSync, type SyncSession } from '../../main/sync/sync-engine';
 import { SyncState } from '../../main/sync/sync-state';
-import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
+import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 import { findTempFiles } from '../fixtures/temp-project';
-import { ShmDirs, connectFixture, openSftp } from '../bench/ssh-connect';
+import { ShmDirs, startSftpFixture, stopSftpFixture } from '../bench/ssh-connect';
 
 const FILES = 10_000;
 const MTIME_S = Date.UTC(2024, 0, 2, 3, 4, 5) / 1000;
@@ -24,14 +24,11 @@ let sftp: SFTPWrapper;
 
 before(async () => {
   if (!sshdAvailable()) return;
-  server = await startSshd();
-  client = await connectFixture(server);
-  sftp = await openSftp(client);
+  ({ server, client, sftp } = await startSftpFixture());
 });
 
 after(async () => {
-  client?.end();
-  await server?.stop();
+  await stopSftpFixture({ server, client });
   await shm.cleanup();
 });
 

@@ -18,7 +18,7 @@ import { executeSync, prepareSync, type SyncSession } from '../../main/sync/sync
 import { SyncState } from '../../main/sync/sync-state';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
 import { findTempFiles, writeTree } from '../fixtures/temp-project';
-import { ShmDirs, connectFixture, openSftp } from '../bench/ssh-connect';
+import { ShmDirs, connectFixture, openSftp, startSftpFixture, stopSftpFixture } from '../bench/ssh-connect';
 
 const shm = new ShmDirs();
 const skip = sshdAvailable() ? false : SSHD_MISSING_MESSAGE;
@@ -56,13 +56,10 @@ describe('sync engine on a real sshd: tar path and safety', { skip }, () => {
   let sftp: SFTPWrapper;
 
   before(async () => {
-    server = await startSshd();
-    client = await connectFixture(server);
-    sftp = await openSftp(client);
+    ({ server, client, sftp } = await startSftpFixture());
   });
   after(async () => {
-    client?.end();
-    await server?.stop();
+    await stopSftpFixture({ server, client });
   });
 
   test('tar path (forced): a file that appeared on the server after the plan is a conflict and stays', async () => {

@@ -14,10 +14,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { uploadFiles, type UploadItem, type UploadResult } from '../../main/sync/transfer';
 import type { RemoteStamp } from '../../main/sync/sync-types';
-import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
+import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 import { lockFolder } from '../fixtures/lock-folder';
 import { TempDirs, remountReadOnly, tryMountTmpfs, unmount, writeTree } from '../fixtures/temp-project';
-import { connectFixture, openSftp } from '../bench/ssh-connect';
+import { startSftpFixture, stopSftpFixture } from '../bench/ssh-connect';
 
 const temp = new TempDirs();
 const mounted: string[] = [];
@@ -29,14 +29,11 @@ const HOST = 'gpu-faults';
 
 before(async () => {
   if (!sshdAvailable()) return;
-  server = await startSshd();
-  client = await connectFixture(server);
-  sftp = await openSftp(client);
+  ({ server, client, sftp } = await startSftpFixture());
 });
 
 after(async () => {
-  client?.end();
-  await server?.stop();
+  await stopSftpFixture({ server, client });
   for (const step of undo.reverse()) step();
   for (const dir of mounted.reverse()) unmount(dir);
   await temp.cleanup();

@@ -14,10 +14,9 @@ import { TEMP_MARKER } from '../../main/workspace/atomic-write';
 import { serverLimits, hasExtension } from '../../main/sync/sftp-client';
 import { uploadFiles, type UploadItem, type UploadProgress, type UploadResult } from '../../main/sync/transfer';
 import type { RemoteStamp } from '../../main/sync/sync-types';
-import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
+import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 import { TempDirs, findTempFiles, writeTree } from '../fixtures/temp-project';
-import { ShmDirs } from '../bench/ssh-connect';
-import { connectFixture, execOn, openSftp } from '../bench/ssh-connect';
+import { ShmDirs, connectFixture, execOn, openSftp, startSftpFixture, stopSftpFixture } from '../bench/ssh-connect';
 
 const temp = new TempDirs();
 // RAM-backed folders keep the 64 MiB cases about the transfer, not the disk (the server is this
@@ -31,14 +30,11 @@ const MTIME_MS = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
 
 before(async () => {
   if (!sshdAvailable()) return;
-  server = await startSshd();
-  client = await connectFixture(server);
-  sftp = await openSftp(client);
+  ({ server, client, sftp } = await startSftpFixture());
 });
 
 after(async () => {
-  client?.end();
-  await server?.stop();
+  await stopSftpFixture({ server, client });
   await temp.cleanup();
   await shm.cleanup();
 });
