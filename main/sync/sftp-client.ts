@@ -14,6 +14,7 @@
 import type { Client, FileEntry, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
 import { ApiError } from '../api/api-error';
 import type { ErrorCode } from '../../preload/api';
+import { BacklogGate, windowLimitFor } from './channel-window';
 
 /** SFTPv3 status codes (draft-ietf-secsh-filexfer-02 §7). */
 export const SFTP_STATUS = {
@@ -144,7 +145,7 @@ interface SftpInternals {
   _isOpenSSH?: unknown;
   _extensions?: Record<string, string>;
   _client?: { _sock?: { cork?: () => void; uncork?: () => void; writable?: boolean } };
-  _protocol?: ProtocolInternals;
+  _protocol?: ProtocolInternals & { _handlers?: Record<string, unknown> };
   readable?: boolean;
   outgoing?: { state?: string; id?: number; packetSize?: number };
   incoming?: { state?: string };
@@ -209,6 +210,9 @@ export interface StatVfs {
 type Callback<T> = (error: Error | null | undefined, value?: T) => void;
 
 const sessions = new WeakMap<SFTPWrapper, SftpSession>();
+
+/** What a request without data costs on the wire, about (header, handle or path, attributes). */
+const SMALL_REQUEST_BYTES = 96;
 
 /**
  * The one wrapper per SFTP channel (cached, so per-call listeners don't pile up on the channel).
@@ -305,6 +309,15 @@ function coalesceChannelData(sftp: SFTPWrapper): () => void {
 export class SftpSession {
   private closed = false;
   private corked = false;
+  /** The fastest request-to-reply time seen: the round trip plus the server's least work. */
+  private fastestReplyMs = Infinity;
+  /** Bytes of requests sent and not yet answered: what waits in sshd and sftp-server, plus the wire. */
+  private unanswered = 0;
+  /** Holds requests back while that backlog is over the limit for this link (channel-window.ts). */
+  private readonly gate = new BacklogGate(
+    () => this.unanswered,
+    () => windowLimitFor(this.fastestReplyMs),
+  );
 
   constructor(
     readonly sftp: SFTPWrapper,
@@ -313,6 +326,7 @@ export class SftpSession {
     const stopCoalescing = coalesceChannelData(sftp);
     const markClosed = () => {
       this.closed = true;
+      this.gate.close();
       stopCoalescing();
     };
     sftp.once('end', markClosed);
@@ -355,18 +369,44 @@ export class SftpSession {
     });
   }
 
-  private call<T>(operation: string, remotePath: string, send: (cb: Callback<T>) => void): Promise<T> {
+  /** Bytes of requests sent and not yet answered (held under windowLimitFor(roundTripMs) on a fast link). */
+  get backlogBytes(): number {
+    return this.unanswered;
+  }
+
+  /** The shortest reply time seen on this channel, in ms (Infinity before the first reply). */
+  get roundTripMs(): number {
+    return this.fastestReplyMs;
+  }
+
+  /** `bytes`: about what the request puts on the wire (its data, for a WRITE). */
+  private call<T>(operation: string, remotePath: string, send: (cb: Callback<T>) => void, bytes = SMALL_REQUEST_BYTES): Promise<T> {
     if (!this.alive) {
       return Promise.reject(new SftpError('connection-lost', undefined, operation, remotePath, this.host, ''));
     }
-    this.corkUntilNextTick();
     return new Promise<T>((resolve, reject) => {
-      try {
-        send((error, value) => (error ? reject(toSftpError(error, operation, remotePath, this.host)) : resolve(value as T)));
-      } catch (error) {
-        // ssh2 throws synchronously for a missing extension or bad arguments.
-        reject(toSftpError(error, operation, remotePath, this.host));
-      }
+      this.gate.whenOpen(() => {
+        // Queued behind a backlog: the channel may have closed meanwhile.
+        if (!this.alive) return reject(new SftpError('connection-lost', undefined, operation, remotePath, this.host, ''));
+        this.corkUntilNextTick();
+        const sent = performance.now();
+        this.unanswered += bytes;
+        try {
+          send((error, value) => {
+            this.unanswered -= bytes;
+            const took = performance.now() - sent;
+            if (took < this.fastestReplyMs) this.fastestReplyMs = took;
+            if (error) reject(toSftpError(error, operation, remotePath, this.host));
+            else resolve(value as T);
+            // A reply means sshd took the request off its backlog.
+            this.gate.release();
+          });
+        } catch (error) {
+          // ssh2 throws synchronously for a missing extension or bad arguments.
+          this.unanswered -= bytes;
+          reject(toSftpError(error, operation, remotePath, this.host));
+        }
+      });
     });
   }
 
@@ -376,9 +416,12 @@ export class SftpSession {
     );
   }
 
-  /** Writes `length` bytes of `data` at `position`. ssh2 copies the bytes before this returns, so `data` may be reused at once. */
+  /** Writes `length` bytes of `data` at `position`. The bytes are copied (by ssh2, or here when the request waits), so `data` may be reused at once. */
   write(handle: Buffer, data: Buffer, offset: number, length: number, position: number, remotePath: string): Promise<void> {
-    return this.call<void>('write to', remotePath, (cb) => this.sftp.write(handle, data, offset, length, position, cb));
+    // A WRITE held back behind a backlog is sent later: keep its own copy of the bytes.
+    const bytes = this.gate.openNow() ? data : Buffer.from(data.subarray(offset, offset + length));
+    const from = bytes === data ? offset : 0;
+    return this.call<void>('write to', remotePath, (cb) => this.sftp.write(handle, bytes, from, length, position, cb), SMALL_REQUEST_BYTES + length);
   }
 
   fsetstat(handle: Buffer, attrs: InputAttributes, remotePath: string): Promise<void> {

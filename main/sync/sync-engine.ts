@@ -13,7 +13,7 @@ import { TEMP_MARKER } from '../workspace/atomic-write';
 import { findCrlfShebangs } from './shebang-check';
 import type { SyncState } from './sync-state';
 import type { BaseEntry, LocalEntry, PlanAction, PlanWarning, RemoteEntry, SyncPlan } from './sync-types';
-import { timedPhase } from './sync-timing';
+import { timedPhase, timingMark } from './sync-timing';
 import { pushWithTar } from './tar-push';
 import { uploadFiles, type UploadItem, type UploadResult } from './transfer';
 
@@ -201,13 +201,22 @@ const STATE_SAVE_INTERVAL_MS = 500;
 const STATE_SAVE_MAX_SHARE = 0.05;
 
 /**
- * From this many new files up, a tar stream over exec (tar-push.ts) shares the push with the
- * SFTP pipeline. Below it, starting a login shell on the server (0.1–3 s of its CPU; 0.66 s on
- * the bench machine) is not worth it: `npm run bench -- sync` measured the 684-file ML repo at
- * 1.49 s with SFTP alone vs 1.78 s with tar on loopback, and the 5,000-file tree at 3.21 s
- * shared vs 3.97 s SFTP alone.
+ * From this many new files up, a tar stream over exec (tar-push.ts) may share the push with the
+ * SFTP pipeline. Below it, starting a login shell on the server (0.1–3 s of its CPU; 0.6 s on
+ * the bench machine) is not worth it. Since the SFTP backlog limit (channel-window.ts), SFTP
+ * alone pushes the bench's 5,000-file tree in ~2.0 s on loopback, and tar only takes over
+ * when SFTP's remaining time is long (TAR_WORTH_SECONDS).
  */
 export const TAR_MIN_FILES = 1000;
+/**
+ * When tar's shell is ready, it takes the files SFTP has not started only if SFTP, at the
+ * rate it has reached, would need longer than this for them. A shorter tail isn't worth
+ * tar's fixed costs (the stream start, one listing, a RENAME per file) and the CPU the two
+ * transfers then fight over: on loopback SFTP usually finishes first, on a long link tar wins.
+ */
+export const TAR_WORTH_SECONDS = 3;
+/** SFTP's rate for that decision is measured over this much recent time. */
+const RATE_WINDOW_MS = 500;
 
 /** Connections whose server could not run the tar push: later syncs go straight to SFTP. */
 const noTar = new WeakSet<Client>();
@@ -413,20 +422,27 @@ async function pushUploads(
   const useTar = wantTar !== false && options.concurrency !== 1 && !noTar.has(session.client) && fresh > 0 && (wantTar === true || fresh >= TAR_MIN_FILES);
 
   const owner = new Array<'tar' | 'sftp' | undefined>(uploads.length);
+  // Stops the tar push when SFTP has done (or will soon have done) everything without it.
+  const stopTar = new AbortController();
+  let tarNotNeeded = false;
+  const pushStarted = performance.now();
   let tarStreaming = false;
   const claim = (side: 'tar' | 'sftp', index: number) => {
     if (owner[index] !== undefined) return false;
     const isNew = (uploads[index] as UploadAction).expectRemote === null;
     // tar only creates files (its move refuses to replace anything); once it streams, SFTP leaves the new ones to it.
-    if (side === 'tar' ? !isNew : useTar && isNew && tarStreaming) return false;
+    if (side === 'tar' ? !isNew || stopTar.signal.aborted : useTar && isNew && tarStreaming) return false;
     owner[index] = side;
     return true;
   };
 
   const bytesTotal = uploads.reduce((sum, action) => sum + action.local.size, 0);
   const parts = { tar: { files: 0, bytes: 0 }, sftp: { files: 0, bytes: 0 }, retry: { files: 0, bytes: 0 } };
+  // SFTP's progress over time (a sample per progress report, ~10 a second), for its recent rate.
+  const sftpSamples: Array<{ at: number; files: number }> = [];
   const report = (part: keyof typeof parts) => (progress: { filesDone: number; bytesDone: number }) => {
     parts[part] = { files: progress.filesDone, bytes: progress.bytesDone };
+    if (part === 'sftp') sftpSamples.push({ at: performance.now(), files: progress.filesDone });
     options.onProgress?.({
       filesDone: parts.tar.files + parts.sftp.files + parts.retry.files,
       filesTotal: uploads.length,
@@ -454,11 +470,26 @@ async function pushUploads(
       },
     );
 
-  // Stops the tar push when SFTP has done everything before tar's shell was even ready.
-  const stopTar = new AbortController();
-  let tarNotNeeded = false;
   const cancelTar = () => stopTar.abort();
   options.signal?.addEventListener('abort', cancelTar, { once: true });
+  // Called when tar's shell is ready: stream the files nobody has started, or step aside.
+  const startStreamingIfWorthIt = () => {
+    // The rate over the last half second: SFTP speeds up once its first round trips are over
+    // (and once the shell's start no longer takes CPU from it).
+    const now = performance.now();
+    const since = sftpSamples.find((sample) => sample.at >= now - RATE_WINDOW_MS) ?? { at: pushStarted, files: 0 };
+    const seconds = (now - since.at) / 1000;
+    let untaken = 0; // (owner is sparse: reduce would skip the files nobody took)
+    for (let index = 0; index < uploads.length; index++) if (owner[index] === undefined && (uploads[index] as UploadAction).expectRemote === null) untaken += 1;
+    const sftpRate = (parts.sftp.files - since.files) / Math.max(seconds, 0.001);
+    if (sftpRate > 0 && untaken / sftpRate < TAR_WORTH_SECONDS) {
+      timingMark('tar: not worth it', `${untaken} files left, SFTP at ${sftpRate.toFixed(0)} files/s`);
+      tarNotNeeded = true;
+      stopTar.abort();
+      return;
+    }
+    tarStreaming = true;
+  };
   const tarPush = async (): Promise<UploadAction[]> => {
     if (!useTar) return [];
     // Forced (tar: true): tar owns every new file from the start and streams at once. Auto:
@@ -478,7 +509,7 @@ async function pushUploads(
         createParents: false,
         signal: stopTar.signal,
         localStats: indices.map((index) => (uploads[index] as UploadAction).local),
-        ...(!forced && { claim: (k: number) => claim('tar', indices[k] as number), onStreaming: () => void (tarStreaming = true) }),
+        ...(!forced && { claim: (k: number) => claim('tar', indices[k] as number), onStreaming: startStreamingIfWorthIt }),
         onProgress: report('tar'),
       },
     );
@@ -504,6 +535,7 @@ async function pushUploads(
     const [retry] = await Promise.all([
       tarPush(),
       sftpPush(uploads, 'sftp').then(() => {
+        timingMark('sftp: share done', `${owner.filter((o) => o === 'sftp').length} files`);
         // SFTP took every file before tar's shell was ready: nothing is left for tar to do.
         if (tarStreaming || owner.includes('tar') || owner.includes(undefined)) return;
         tarNotNeeded = true;
@@ -513,6 +545,7 @@ async function pushUploads(
     // Files nobody took: tar stopped early (SFTP left them to it once it streamed).
     const untaken = uploads.filter((_action, index) => owner[index] === undefined);
     const again = [...retry, ...untaken];
+    timingMark('push: tar and sftp done');
     if (again.length > 0) await sftpPush(again, 'retry');
   } finally {
     options.signal?.removeEventListener('abort', cancelTar);

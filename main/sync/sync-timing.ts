@@ -14,3 +14,9 @@ export async function timedPhase<T>(label: string, work: () => Promise<T>): Prom
     process.stderr.write(`[sync-timing] ${label.padEnd(18)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
   }
 }
+
+/** Prints a point in time (ms since the process started) under `label`, when timing is on. */
+export function timingMark(label: string, detail = ''): void {
+  if (!enabled) return;
+  process.stderr.write(`[sync-timing] @${performance.now().toFixed(0).padStart(7)} ms ${label}${detail ? ` (${detail})` : ''}\n`);
+}

@@ -27,9 +27,10 @@ import path from 'node:path';
 import type { Client, ClientChannel, SFTPWrapper, Stats } from 'ssh2';
 import { shellCommand } from '../ssh/shell-quote';
 import { findCommand, parseFindOutput } from './remote-scan';
+import { BacklogGate, channelWindowInUse, windowLimitFor, type ChannelLike, type ProtocolLike } from './channel-window';
 import { SftpError, sftpSession, type SftpSession } from './sftp-client';
 import type { RemoteStamp } from './sync-types';
-import { timedPhase } from './sync-timing';
+import { timedPhase, timingMark } from './sync-timing';
 import { tarHeader, padding, tarTrailer } from './transfer-tar';
 import { Progress, ensureRemoteDirs, stampOf, type UploadFailureCode, type UploadProgress, type UploadResult } from './transfer';
 
@@ -181,7 +182,8 @@ export async function pushWithTar(
     (inlineDirs ? makeDirs : '') +
     `${shellCommand(['tar', '-xpf', '-', '-C', staging])} && { ${findCommand(staging)} 2>/dev/null; true; }; }`;
 
-  const shell = { ready: false };
+  // ready: the login shell has started; go: it was told to go on (so it may have created staging).
+  const shell = { ready: false, go: false };
   // The SFTP channel for the moves opens while the archive streams (it takes a few round trips).
   const ownSftp = options.sftp ? undefined : openSftp(client).then((sftp) => sftp, (error: Error) => error);
   try {
@@ -195,8 +197,8 @@ export async function pushWithTar(
         if (cancelled) reportFail(file, 'cancelled', `Push of ${file.remotePath} to ${host} was cancelled; nothing was written outside the staging folder.`);
         else reportFail(file, 'failed', `Could not push ${file.remotePath} to ${host}: ${(error as Error).message}`);
       }
-      // Closed before the shell said READY: it never got to create the staging folder.
-      if (shell.ready) await cleanupStaging(client, staging, root);
+      // Never told to go on (closed before READY, or answered N): it created no staging folder.
+      if (shell.go) await cleanupStaging(client, staging, root);
       return finish();
     }
     if (extract.code !== 0) {
@@ -230,6 +232,7 @@ export async function pushWithTar(
     // 3. Every exec pays a login-shell start (rc files with conda/pyenv init take ~0.5 s), so
     //    the staging folder, whose content is known, is removed over SFTP; rm -rf if that fails.
     if (!(await removeStagingOverSftp(session, staging, root, pushable))) await cleanupStaging(client, staging, root);
+    timingMark('tar: staging removed', `${pushable.filter((f) => f.streamed).length} files streamed`);
     return finish();
   } finally {
     void ownSftp?.then((sftp) => {
@@ -288,13 +291,15 @@ async function streamArchive(
   progress: Progress,
   options: TarPushOptions,
   host: string,
-  shell: { ready: boolean },
+  shell: { ready: boolean; go: boolean },
 ): Promise<ExtractOutcome> {
   const { signal } = options;
   if (signal?.aborted) throw new Cancelled();
+  timingMark('tar: exec sent');
   const channel = await new Promise<ClientChannel>((resolve, reject) =>
     client.exec(command, (error, ch) => (error ? reject(error) : resolve(ch))),
   );
+  timingMark('tar: exec channel open');
   let stderr = '';
   let exitCode: number | null = null;
   let exitSignal: string | undefined;
@@ -333,6 +338,7 @@ async function streamArchive(
       listingBytes += rest.length;
       stdout = '';
       shell.ready = true;
+      timingMark('tar: shell ready');
       markReady(true);
     }
   });
@@ -346,6 +352,7 @@ async function streamArchive(
   const sendGo = () => {
     if (goSent) return;
     goSent = true;
+    shell.go = true;
     channel.write('Y');
   };
   const onAbort = () => {
@@ -362,6 +369,16 @@ async function streamArchive(
   signal?.addEventListener('abort', onAbort, { once: true });
   if (!options.claim) sendGo(); // nothing to decide: the archive follows at once
 
+  // Keep sshd's backlog small on a fast link (channel-window.ts); the SFTP channel's fastest
+  // reply tells how long the link is.
+  const roundTripMs = () => (options.sftp ? sftpSession(options.sftp).roundTripMs : Infinity);
+  const window = channelWindowInUse(channel as unknown as ChannelLike, (client as unknown as { _protocol?: ProtocolLike })._protocol, () => backlog.release());
+  const backlog = new BacklogGate(() => window?.inUse() ?? 0, () => windowLimitFor(roundTripMs()));
+  void closedPromise.then(() => {
+    backlog.close();
+    window?.stop();
+  });
+
   try {
     const gate = options.claim ? { ready, claim: options.claim, onStreaming: options.onStreaming } : undefined;
     for await (const chunk of archiveChunks(files, options.hash ?? false, gate)) {
@@ -369,13 +386,17 @@ async function streamArchive(
       if (closed) break;
       progress.bytes(chunk.content);
       sendGo();
+      await backlog.wait();
+      if (closed) break;
       if (!channel.write(chunk.data)) {
         await Promise.race([new Promise((resolve) => channel.once('drain', resolve)), closedPromise]);
       }
     }
     if (signal?.aborted) throw new Cancelled();
     if (!closed) channel.end();
+    timingMark('tar: archive sent');
     await closedPromise;
+    timingMark('tar: tar + find done');
     if (signal?.aborted) throw new Cancelled();
   } catch (error) {
     if (!detached) closeQuietly(channel);

@@ -63,6 +63,9 @@ interface Row {
   readonly samples: Partial<Record<Tool, number[]>>;
   /** CPU seconds the latency proxy spent per run, per tool (is it the bottleneck, and for whom?). */
   proxyCpu?: Partial<Record<Tool, number[]>>;
+  /** CPU seconds per run on each side: this process + its children (rsync, ssh), and sshd + its children. */
+  clientCpu?: Partial<Record<Tool, number[]>>;
+  serverCpu?: Partial<Record<Tool, number[]>>;
   readonly notes: string[];
 }
 
@@ -84,11 +87,18 @@ class Bench {
 
   /** The proxy's user + system CPU seconds so far (Linux /proc). */
   async proxyCpuSeconds(): Promise<number | undefined> {
-    if (this.proxyPid === undefined) return undefined;
-    const stat = await readFile(`/proc/${this.proxyPid}/stat`, 'utf8').catch(() => null);
-    const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (!fields) return undefined;
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return this.proxyPid === undefined ? undefined : cpuSeconds(this.proxyPid, false);
+  }
+
+  /** This process's CPU plus that of the children it has reaped (rsync and its ssh, sftp). */
+  clientCpuSeconds(): Promise<number | undefined> {
+    return cpuSeconds('self', true);
+  }
+
+  /** CPU of the connections sshd has served and reaped (sshd-session, sftp-server, the login shell, tar, rsync). */
+  async serverCpuSeconds(): Promise<number | undefined> {
+    const pid = this.server.pid();
+    return pid === undefined ? undefined : cpuSeconds(pid, true, true);
   }
 
   timeLeft(): number {
@@ -131,6 +141,32 @@ async function census(dir: string): Promise<TreeSummary> {
   };
   await walk(dir);
   return { files, bytes };
+}
+
+/**
+ * User + system CPU seconds of a process from /proc (Linux): its own and, with `children`, that
+ * of the children it has waited for. `childrenOnly` leaves the process's own time out (sshd's
+ * listener itself does nothing per transfer).
+ */
+async function cpuSeconds(pid: number | 'self', children: boolean, childrenOnly = false): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (!fields) return undefined;
+  // Fields 14–17 of proc(5) (utime stime cutime cstime), counted from field 3 here.
+  const own = childrenOnly ? 0 : Number(fields[11]) + Number(fields[12]);
+  const reaped = children ? Number(fields[13]) + Number(fields[14]) : 0;
+  return (own + reaped) / CLOCK_TICKS;
+}
+
+/** Waits until sshd has reaped the connection that just ended, so its CPU is counted (at most 2 s). */
+async function settleServer(bench: Bench): Promise<void> {
+  const pid = bench.server.pid();
+  if (pid === undefined) return;
+  for (let waited = 0; waited < 2000; waited += 50) {
+    const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+    if (children.trim() === '') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function timed(run: () => Promise<void>): Promise<number> {
@@ -202,10 +238,18 @@ async function measure(bench: Bench, row: Row, tool: Tool, net: Network, kase: C
   }
   const { parent, target } = await bench.freshTarget();
   try {
+    await settleServer(bench);
     const cpuBefore = net.name === 'loopback' ? undefined : await bench.proxyCpuSeconds();
+    const clientBefore = await bench.clientCpuSeconds();
+    const serverBefore = await bench.serverCpuSeconds();
     const seconds = await timed(() => run(target));
+    const clientAfter = await bench.clientCpuSeconds();
     const cpuAfter = cpuBefore === undefined ? undefined : await bench.proxyCpuSeconds();
+    await settleServer(bench);
+    const serverAfter = await bench.serverCpuSeconds();
     if (cpuBefore !== undefined && cpuAfter !== undefined) ((row.proxyCpu ??= {})[tool] ??= []).push(cpuAfter - cpuBefore);
+    if (clientBefore !== undefined && clientAfter !== undefined) ((row.clientCpu ??= {})[tool] ??= []).push(clientAfter - clientBefore);
+    if (serverBefore !== undefined && serverAfter !== undefined) ((row.serverCpu ??= {})[tool] ??= []).push(serverAfter - serverBefore);
     const landed = await census(target);
     if (landed.files !== kase.summary.files || landed.bytes !== kase.summary.bytes) {
       row.notes.push(`${tool}: only ${landed.files} files / ${landed.bytes} bytes landed`);
@@ -391,6 +435,12 @@ function printTable(bench: Bench): void {
   for (const row of bench.rows) {
     const cpu = Object.entries(row.proxyCpu ?? {}).map(([tool, samples]) => `${tool} ${median(samples)?.toFixed(2)} s / ${row.seconds[tool as Tool]?.toFixed(2)} s`);
     if (cpu.length > 0) console.log(`  proxy CPU (${row.caseId}, ${row.network}), median CPU / median wall: ${cpu.join(', ')}`);
+    const sides = Object.keys(row.clientCpu ?? {}).map((tool) => {
+      const client = median(row.clientCpu?.[tool as Tool]);
+      const server = median(row.serverCpu?.[tool as Tool]);
+      return `${tool} ${client?.toFixed(2) ?? '?'} + ${server?.toFixed(2) ?? '?'} s`;
+    });
+    if (sides.length > 0) console.log(`  CPU client + server (${row.caseId}, ${row.network}), medians: ${sides.join(', ')}`);
   }
   for (const row of bench.rows) for (const note of row.notes) console.log(`  note (${row.caseId}, ${row.network}): ${note}`);
   for (const note of bench.notes) console.log(`  note: ${note}`);

@@ -11,7 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { shellCommand } from '../../main/ssh/shell-quote';
 import { TEMP_MARKER } from '../../main/workspace/atomic-write';
-import { serverLimits, hasExtension } from '../../main/sync/sftp-client';
+import { serverLimits, hasExtension, sftpSession } from '../../main/sync/sftp-client';
+import { windowLimitFor } from '../../main/sync/channel-window';
 import { uploadFiles, type UploadItem, type UploadProgress, type UploadResult } from '../../main/sync/transfer';
 import type { RemoteStamp } from '../../main/sync/sync-types';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
@@ -85,6 +86,37 @@ describe('uploadFiles', { skip: sshdAvailable() ? false : SSHD_MISSING_MESSAGE }
       assert.equal(hasExtension(sftp, name), true, name);
     }
     assert.equal(hasExtension(sftp, 'no-such-extension@example.com'), false);
+  });
+
+  test('on a fast link requests wait while sshd has a backlog, and every byte still lands (a big file’s reused read buffer too)', async () => {
+    const local = await shm.make('labdesk-xfer-local-');
+    const remote = await shm.make('labdesk-xfer-remote-');
+    const tree: Record<string, Buffer> = { 'big/checkpoint.bin': randomBytes(6 * 1024 * 1024 + 12_345) };
+    for (let i = 0; i < 1500; i++) tree[`pkg${i % 7}/f${i}.py`] = randomBytes(2_000 + ((i * 7919) % 30_000));
+    await writeTree(local, tree);
+    const rels = Object.keys(tree);
+    const items = await Promise.all(rels.map((rel) => itemFor(local, remote, rel)));
+    const session = sftpSession(sftp);
+    await session.lstat(remote); // one reply: the round trip is known, so the limit applies from the start
+    const limit = windowLimitFor(session.roundTripMs);
+    assert.ok(limit < 2 * 1024 * 1024, `loopback limit ${limit} is under OpenSSH's 2 MiB window`);
+    let peak = 0;
+    let sampling = true;
+    const sample = () => {
+      peak = Math.max(peak, session.backlogBytes);
+      if (sampling) setImmediate(sample);
+    };
+    sample();
+    const results = await uploadFiles(sftp, items, { host: HOST });
+    sampling = false;
+    for (const [i, rel] of rels.entries()) {
+      okResult(results[i]);
+      assert.ok((tree[rel] as Buffer).equals(await readFile(path.join(remote, rel))), `${rel} is byte-identical`);
+    }
+    // Checked before each send, so it can be over by at most one request (a full WRITE).
+    const oneWrite = serverLimits(sftp).maxWriteLen + 1024;
+    assert.ok(peak > 0 && peak <= limit + oneWrite, `peak backlog ${peak} within ${limit} + one WRITE`);
+    assert.equal(session.backlogBytes, 0, 'nothing left unanswered');
   });
 
   test('500 small files in nested folders land byte-identical with modes and mtimes; no temp files', async () => {
