@@ -91,6 +91,11 @@ export class BacklogGate {
     return this.closed || this.backlog() <= this.limit();
   }
 
+  /** Sends waiting for the backlog to shrink. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Whether whenOpen would run a send at once (else it is queued, and its data must outlive the call). */
   openNow(): boolean {
     return this.queue.length === 0 && this.roomNow();

@@ -316,7 +316,7 @@ export class SftpSession {
   /** Holds requests back while that backlog is over the limit for this link (channel-window.ts). */
   private readonly gate = new BacklogGate(
     () => this.unanswered,
-    () => windowLimitFor(this.fastestReplyMs),
+    () => this.backlogLimit,
   );
 
   constructor(
@@ -372,6 +372,16 @@ export class SftpSession {
   /** Bytes of requests sent and not yet answered (held under windowLimitFor(roundTripMs) on a fast link). */
   get backlogBytes(): number {
     return this.unanswered;
+  }
+
+  /** The backlog allowed now (windowLimitFor the round trip). */
+  get backlogLimit(): number {
+    return windowLimitFor(this.fastestReplyMs);
+  }
+
+  /** Requests waiting for the backlog to shrink. */
+  get queuedRequests(): number {
+    return this.gate.queued;
   }
 
   /** The shortest reply time seen on this channel, in ms (Infinity before the first reply). */

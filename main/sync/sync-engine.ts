@@ -72,6 +72,8 @@ export interface SyncReport {
   readonly warnings: readonly PlanWarning[];
   readonly bytes: number;
   readonly seconds: number;
+  /** Of `uploaded`, the files the tar stream placed (the rest went over SFTP). */
+  readonly viaTar: number;
 }
 
 /** Connections whose server was already swept for stale temp files (once per connection is enough). */
@@ -202,19 +204,23 @@ const STATE_SAVE_MAX_SHARE = 0.05;
 
 /**
  * From this many new files up, a tar stream over exec (tar-push.ts) may share the push with the
- * SFTP pipeline. Below it, starting a login shell on the server (0.1–3 s of its CPU; 0.6 s on
- * the bench machine) is not worth it. Since the SFTP backlog limit (channel-window.ts), SFTP
- * alone pushes the bench's 5,000-file tree in ~2.0 s on loopback, and tar only takes over
- * when SFTP's remaining time is long (TAR_WORTH_SECONDS).
+ * SFTP pipeline. Below it, starting a login shell on the server is not worth it: it costs
+ * 0.1–3 s of the server's CPU (0.6 s on the bench machine, where on 2 cores it also slows SFTP
+ * down while it starts), and since the backlog limit (channel-window.ts) SFTP alone pushes the
+ * bench's 5,000-file tree in ~1.9–2.4 s on loopback. Measured there with the shell started at
+ * 1,000 files: 2.3–3.0 s on loopback and 3.9–4.0 s at 20 ms, against SFTP alone's 1.9 and 3.1–3.5.
  */
-export const TAR_MIN_FILES = 1000;
+export const TAR_MIN_FILES = 10_000;
 /**
  * When tar's shell is ready, it takes the files SFTP has not started only if SFTP, at the
  * rate it has reached, would need longer than this for them. A shorter tail isn't worth
- * tar's fixed costs (the stream start, one listing, a RENAME per file) and the CPU the two
- * transfers then fight over: on loopback SFTP usually finishes first, on a long link tar wins.
+ * tar's costs: the stream, one listing, a RENAME per file, and on a small server the CPU the
+ * two transfers then fight over. Measured on the 2-core bench machine after the backlog limit
+ * (channel-window.ts), sharing 5,000 files lost to SFTP alone on loopback (2.9–3.0 s vs
+ * 2.3–2.4 s) and at 20 ms (3.3–4.3 s vs 3.3–3.7 s), so tar is kept for pushes SFTP would
+ * need many seconds for.
  */
-export const TAR_WORTH_SECONDS = 3;
+export const TAR_WORTH_SECONDS = 5;
 /** SFTP's rate for that decision is measured over this much recent time. */
 const RATE_WINDOW_MS = 500;
 
@@ -234,6 +240,10 @@ export interface ExecuteOptions {
    * not place (no shell, no tar, a move that failed).
    */
   tar?: boolean | 'auto';
+  /** 'auto' uses tar from this many new files up (default TAR_MIN_FILES). */
+  tarMinFiles?: number;
+  /** 'auto': tar takes over only if SFTP would need longer than this for the rest (default TAR_WORTH_SECONDS). */
+  tarWorthSeconds?: number;
 }
 
 /**
@@ -253,6 +263,7 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
   let deleted = 0;
   let created = 0;
   let bytes = 0;
+  let viaTar = 0;
   let lastSave = Date.now();
   let saveCost = 0;
   const saveSoon = async (force = false) => {
@@ -318,7 +329,7 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
       }
     };
     await timedPhase('transfer', async () => {
-      await pushUploads(session, uploads, options, onResult);
+      viaTar = await pushUploads(session, uploads, options, onResult);
       await Promise.all(recording);
     });
 
@@ -373,7 +384,7 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
     await timedPhase('state-save', () => saveSoon(true));
   }
 
-  return { uploaded, deleted, created, conflicts, errors, skipped, keptRemote, warnings: plan.warnings, bytes, seconds: (Date.now() - started) / 1000 };
+  return { uploaded, deleted, created, conflicts, errors, skipped, keptRemote, warnings: plan.warnings, bytes, seconds: (Date.now() - started) / 1000, viaTar };
 }
 
 type UploadAction = Extract<PlanAction, { type: 'upload' }>;
@@ -415,11 +426,12 @@ async function pushUploads(
   uploads: readonly UploadAction[],
   options: ExecuteOptions,
   onResult: (action: UploadAction, result: UploadResult) => void,
-): Promise<void> {
-  if (uploads.length === 0) return;
+): Promise<number> {
+  if (uploads.length === 0) return 0;
+  let placedByTar = 0;
   const fresh = uploads.filter((action) => action.expectRemote === null).length;
   const wantTar = options.tar ?? 'auto';
-  const useTar = wantTar !== false && options.concurrency !== 1 && !noTar.has(session.client) && fresh > 0 && (wantTar === true || fresh >= TAR_MIN_FILES);
+  const useTar = wantTar !== false && options.concurrency !== 1 && !noTar.has(session.client) && fresh > 0 && (wantTar === true || fresh >= (options.tarMinFiles ?? TAR_MIN_FILES));
 
   const owner = new Array<'tar' | 'sftp' | undefined>(uploads.length);
   // Stops the tar push when SFTP has done (or will soon have done) everything without it.
@@ -482,7 +494,7 @@ async function pushUploads(
     let untaken = 0; // (owner is sparse: reduce would skip the files nobody took)
     for (let index = 0; index < uploads.length; index++) if (owner[index] === undefined && (uploads[index] as UploadAction).expectRemote === null) untaken += 1;
     const sftpRate = (parts.sftp.files - since.files) / Math.max(seconds, 0.001);
-    if (sftpRate > 0 && untaken / sftpRate < TAR_WORTH_SECONDS) {
+    if (sftpRate > 0 && untaken / sftpRate < (options.tarWorthSeconds ?? TAR_WORTH_SECONDS)) {
       timingMark('tar: not worth it', `${untaken} files left, SFTP at ${sftpRate.toFixed(0)} files/s`);
       tarNotNeeded = true;
       stopTar.abort();
@@ -524,6 +536,7 @@ async function pushUploads(
       const retryable = !result.ok && (result.code === 'failed' || result.code === 'cancelled');
       if (retryable && !options.signal?.aborted) retry.push(action);
       else onResult(action, result);
+      if (result.ok) placedByTar += 1;
     }
     // No shell or no tar: later syncs on this connection go straight to SFTP.
     const placedNothing = results.length > 0 && results.every((result) => !result.ok && result.code === 'failed');
@@ -550,6 +563,7 @@ async function pushUploads(
   } finally {
     options.signal?.removeEventListener('abort', cancelTar);
   }
+  return placedByTar;
 }
 
 function uploadItem(session: SyncSession, action: UploadAction): UploadItem {

@@ -24,6 +24,7 @@ import { loadIgnoreRules } from '../../main/sync/ignore-rules';
 import { TAR_MIN_FILES, executeSync, prepareSync, type ExecuteOptions, type SyncSession } from '../../main/sync/sync-engine';
 import { SyncState } from '../../main/sync/sync-state';
 import { uploadFiles } from '../../main/sync/transfer';
+import { sftpSession } from '../../main/sync/sftp-client';
 import { startSshd, type SshdServer } from '../fixtures/sshd';
 import { ShmDirs, connectFixture, execOn, openSftp } from './ssh-connect';
 import { writeBigFile, writeLargeTree, writeMlTree, type TreeSummary } from './trees';
@@ -194,7 +195,15 @@ async function engineSession(client: Client, local: string, target: string, host
 
 async function runEngine(session: SyncSession, options: ExecuteOptions = {}): Promise<{ actions: number; uploaded: number }> {
   const prepared = await prepareSync(session, { deleteRemote: false });
-  const report = await executeSync(session, prepared, options);
+  let filesDone = 0;
+  const started = performance.now();
+  const sftp = sftpSession(session.sftp);
+  const out = (session.sftp as unknown as { outgoing: { window: number } }).outgoing;
+  const trace = process.env.LABDESK_SYNC_TRACE ? setInterval(() => {
+    process.stderr.write(`[trace] ${(performance.now() - started).toFixed(0).padStart(5)} ms files ${String(filesDone).padStart(5)} backlog ${(sftp.backlogBytes / 1024).toFixed(0).padStart(6)} KiB queued ${String(sftp.queuedRequests).padStart(5)} window ${(out.window / 1024).toFixed(0).padStart(5)} KiB rtt ${sftp.roundTripMs.toFixed(1)} limit ${(sftp.backlogLimit / 1024).toFixed(0)} KiB\n`);
+  }, 100) : undefined;
+  const report = await executeSync(session, prepared, { ...options, onProgress: (p) => void (filesDone = p.filesDone) });
+  clearInterval(trace);
   if (report.errors.length > 0 || report.conflicts.length > 0) {
     throw new Error(`${report.errors.length} errors, ${report.conflicts.length} conflicts, e.g. ${JSON.stringify(report.errors[0] ?? report.conflicts[0])}`);
   }

@@ -83,6 +83,29 @@ describe('sync engine on a real sshd: tar path and safety', { skip }, () => {
     assert.equal((await readdir(remote)).includes('.labdesk'), false);
   });
 
+  // The shared first push ('auto'): SFTP starts at once; when tar's shell is ready, tar takes
+  // the files SFTP has not started if SFTP would need longer than tarWorthSeconds for them.
+  for (const worth of [0, Infinity]) {
+    test(`shared push, tar ${worth === 0 ? 'always worth it' : 'never worth it'}: each file lands once, nothing is staged or left`, async () => {
+      const local = await shm.make('labdesk-eng-shared-local-');
+      const remote = path.join(await shm.make('labdesk-eng-shared-remote-'), 'p');
+      const tree = manyFiles(3000);
+      await writeTree(local, tree);
+      const session = await sessionFor(client, sftp, local, remote, 'gpu-shared');
+      const report = await executeSync(session, await prepareSync(session, { deleteRemote: false }), { tarMinFiles: 1000, tarWorthSeconds: worth, concurrency: 8 });
+      assert.deepEqual(report.errors, []);
+      assert.deepEqual(report.conflicts, []);
+      assert.equal(report.uploaded, 3000);
+      // Declined: the shell was answered N and placed nothing. Worth it: tar placed whatever SFTP had not started.
+      if (worth === Infinity) assert.equal(report.viaTar, 0);
+      else console.log(`  # tar placed ${report.viaTar} of 3000 files`);
+      for (const rel of Object.keys(tree).filter((_rel, i) => i % 300 === 0)) assert.equal(await readFile(path.join(remote, rel), 'utf8'), tree[rel]);
+      assert.equal(session.state.entries.size >= 3000, true, 'every file is in the base');
+      assert.deepEqual(await findTempFiles(remote), []);
+      assert.equal((await readdir(remote)).includes('.labdesk'), false, 'no staging folder left');
+    });
+  }
+
   test('nothing is created through a remote link, even one that appeared after the plan', async () => {
     const local = await shm.make('labdesk-eng-link-local-');
     const base = await shm.make('labdesk-eng-link-remote-');
@@ -243,7 +266,7 @@ describe('sync engine on an SFTP-only account (no shell): the tar path falls bac
       await writeTree(local, tree);
       const session = await sessionFor(client, await openSftp(client), local, remote, 'sftp-only');
       const started = performance.now();
-      const report = await executeSync(session, await prepareSync(session, { deleteRemote: false }), { tar });
+      const report = await executeSync(session, await prepareSync(session, { deleteRemote: false }), { tar, tarMinFiles: 1000, tarWorthSeconds: 0 });
       assert.deepEqual(report.errors, []);
       assert.equal(report.uploaded, Object.keys(tree).length);
       assert.ok(performance.now() - started < 30_000);
