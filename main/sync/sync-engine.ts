@@ -454,7 +454,8 @@ async function pushUploads(
   const sftpSamples: Array<{ at: number; files: number }> = [];
   const report = (part: keyof typeof parts) => (progress: { filesDone: number; bytesDone: number }) => {
     parts[part] = { files: progress.filesDone, bytes: progress.bytesDone };
-    if (part === 'sftp') sftpSamples.push({ at: performance.now(), files: progress.filesDone });
+    // Only needed until tar's shell is ready and the decision is made.
+    if (part === 'sftp' && useTar && !tarStreaming && !stopTar.signal.aborted) sftpSamples.push({ at: performance.now(), files: progress.filesDone });
     options.onProgress?.({
       filesDone: parts.tar.files + parts.sftp.files + parts.retry.files,
       filesTotal: uploads.length,
