@@ -145,7 +145,7 @@ interface SftpInternals {
   _isOpenSSH?: unknown;
   _extensions?: Record<string, string>;
   _client?: { _sock?: { cork?: () => void; uncork?: () => void; writable?: boolean } };
-  _protocol?: ProtocolInternals & { _handlers?: Record<string, unknown> };
+  _protocol?: ProtocolInternals;
   readable?: boolean;
   outgoing?: { state?: string; id?: number; packetSize?: number };
   incoming?: { state?: string };

@@ -496,7 +496,7 @@ async function pushUploads(
     for (let index = 0; index < uploads.length; index++) if (owner[index] === undefined && (uploads[index] as UploadAction).expectRemote === null) untaken += 1;
     const sftpRate = (parts.sftp.files - since.files) / Math.max(seconds, 0.001);
     if (sftpRate > 0 && untaken / sftpRate < (options.tarWorthSeconds ?? TAR_WORTH_SECONDS)) {
-      timingMark('tar: not worth it', `${untaken} files left, SFTP at ${sftpRate.toFixed(0)} files/s`);
+      timingMark('tar: not worth it', () => `${untaken} files left, SFTP at ${sftpRate.toFixed(0)} files/s`);
       tarNotNeeded = true;
       stopTar.abort();
       return;
@@ -549,7 +549,7 @@ async function pushUploads(
     const [retry] = await Promise.all([
       tarPush(),
       sftpPush(uploads, 'sftp').then(() => {
-        timingMark('sftp: share done', `${owner.filter((o) => o === 'sftp').length} files`);
+        timingMark('sftp: share done', () => `${owner.filter((o) => o === 'sftp').length} files`);
         // SFTP took every file before tar's shell was ready: nothing is left for tar to do.
         if (tarStreaming || owner.includes('tar') || owner.includes(undefined)) return;
         tarNotNeeded = true;

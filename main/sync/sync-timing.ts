@@ -15,8 +15,12 @@ export async function timedPhase<T>(label: string, work: () => Promise<T>): Prom
   }
 }
 
-/** Prints a point in time (ms since the process started) under `label`, when timing is on. */
-export function timingMark(label: string, detail = ''): void {
+/**
+ * Prints a point in time (ms since the process started) under `label`, when timing is on.
+ * `detail` is a function so that counting for it costs nothing when timing is off.
+ */
+export function timingMark(label: string, detail?: () => string): void {
   if (!enabled) return;
-  process.stderr.write(`[sync-timing] @${performance.now().toFixed(0).padStart(7)} ms ${label}${detail ? ` (${detail})` : ''}\n`);
+  const text = detail?.() ?? '';
+  process.stderr.write(`[sync-timing] @${performance.now().toFixed(0).padStart(7)} ms ${label}${text ? ` (${text})` : ''}\n`);
 }

@@ -232,7 +232,7 @@ export async function pushWithTar(
     // 3. Every exec pays a login-shell start (rc files with conda/pyenv init take ~0.5 s), so
     //    the staging folder, whose content is known, is removed over SFTP; rm -rf if that fails.
     if (!(await removeStagingOverSftp(session, staging, root, pushable))) await cleanupStaging(client, staging, root);
-    timingMark('tar: staging removed', `${pushable.filter((f) => f.streamed).length} files streamed`);
+    timingMark('tar: staging removed', () => `${pushable.filter((f) => f.streamed).length} files streamed`);
     return finish();
   } finally {
     void ownSftp?.then((sftp) => {
