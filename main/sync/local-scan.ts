@@ -1,8 +1,8 @@
-import { lstat, readdir, readlink, type Dirent, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fromFsError } from '../api/api-error';
 import type { IgnoreRules } from './ignore-rules';
+import { listLocalDirs, listingError, type ListedKind, type Listing } from './local-list-thread';
 import type { LocalEntry, SkipReason } from './sync-types';
 
 export interface LocalSkip {
@@ -18,9 +18,9 @@ export interface LocalScan {
   readonly skipped: LocalSkip[];
 }
 
-/** Folders read at once, and lstat calls in flight per folder (libuv runs 4 at a time). */
-const DIR_CONCURRENCY = 8;
-const LSTAT_BATCH = 256;
+/** Batches of folders at the listing thread at once, and folders per batch. */
+const BATCHES_IN_FLIGHT = 2;
+const MAX_BATCH_DIRS = 256;
 
 /**
  * Everything under `root` that sync may send: files, folders and symlinks, read with lstat so
@@ -48,36 +48,31 @@ export async function scanLocal(root: string, options: { ignore: IgnoreRules; si
 
   const entries: LocalEntry[] = [];
   const skipped: LocalSkip[] = [];
-  // A pool, not level by level: a slow folder never holds the others up.
-  await new Promise<void>((resolve, reject) => {
-    const queue: string[] = [''];
-    let active = 0;
-    let failed = false;
-    const pump = () => {
-      while (!failed && active < DIR_CONCURRENCY && queue.length > 0) {
-        const dir = queue.pop() as string;
-        active += 1;
-        scanDir(root, dir, ignore).then(
-          (found) => {
-            active -= 1;
-            entries.push(...found.entries);
-            skipped.push(...found.skipped);
-            queue.push(...found.dirs);
-            if (signal?.aborted) fail(signal.reason);
-            else if (active === 0 && queue.length === 0) resolve();
-            else pump();
-          },
-          (error: unknown) => fail(error),
-        );
-      }
-    };
-    const fail = (error: unknown) => {
-      if (failed) return;
-      failed = true;
-      reject(error);
-    };
-    pump();
-  });
+  // Folders go to the listing thread in batches (everything found so far), two batches at a
+  // time so the thread never waits for this one.
+  const queue: string[] = [''];
+  const inFlight = new Set<Promise<void>>();
+  const listBatch = async (dirs: string[]) => {
+    const listings = await listLocalDirs(
+      dirs.map((dir) => (dir === '' ? root : path.join(root, ...dir.split('/')))),
+      path.sep,
+    );
+    for (const [index, dir] of dirs.entries()) {
+      const found = scanListing(root, dir, listings[index] as Listing, ignore);
+      for (const entry of found.entries) entries.push(entry);
+      for (const skip of found.skipped) skipped.push(skip);
+      for (const child of found.dirs) queue.push(child);
+    }
+  };
+  while (queue.length > 0 || inFlight.size > 0) {
+    signal?.throwIfAborted();
+    while (queue.length > 0 && inFlight.size < BATCHES_IN_FLIGHT) {
+      const batch = queue.splice(0, MAX_BATCH_DIRS);
+      const listing: Promise<void> = listBatch(batch).finally(() => inFlight.delete(listing));
+      inFlight.add(listing);
+    }
+    await Promise.race(inFlight);
+  }
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { entries: entries.sort(byPath), skipped: skipped.sort(byPath) };
 }
@@ -89,77 +84,60 @@ interface DirScan {
   dirs: string[];
 }
 
-async function scanDir(root: string, dir: string, ignore: IgnoreRules): Promise<DirScan> {
+function scanListing(root: string, dir: string, listing: Listing, ignore: IgnoreRules): DirScan {
   const result: DirScan = { entries: [], skipped: [], dirs: [] };
-  const absoluteDir = dir === '' ? root : path.join(root, ...dir.split('/'));
-  let dirents: Dirent[];
-  try {
-    dirents = await readDirents(absoluteDir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+  if (listing.error) {
+    const code = listing.error.code;
     if (dir !== '' && (code === 'ENOENT' || code === 'ENOTDIR')) return result; // removed while scanning
-    throw fromFsError(error, 'read the folder', dir === '' ? root : dir);
+    throw fromFsError(listingError(listing.error), 'read the folder', dir === '' ? root : dir);
   }
+  const listed = listing.entries;
 
-  const candidates = dirents.filter((dirent) => !ignore.isIgnored(joinPosix(dir, dirent.name), dirent.isDirectory()));
-  const colliding = caseCollisions(candidates.map((dirent) => dirent.name));
-  const toStat: Dirent[] = [];
-  for (const dirent of candidates) {
-    const others = colliding.get(dirent.name);
-    if (!others) {
-      toStat.push(dirent);
+  const candidates = listed.filter((entry) => !ignore.isIgnored(joinPosix(dir, entry.name), entry.direntIsDir));
+  const colliding = caseCollisions(candidates.map((entry) => entry.name));
+  for (const entry of candidates) {
+    const relative = joinPosix(dir, entry.name);
+    const others = colliding.get(entry.name);
+    if (others) {
+      const names = [entry.name, ...others].map((name) => JSON.stringify(name)).join(' and ');
+      result.skipped.push({
+        path: relative,
+        reason: 'case-collision',
+        detail: `${names} in ${dir === '' ? 'the project root' : dir} differ only by case (or Unicode normalization); on a case-insensitive disk one would overwrite the other, so neither is synced. Rename one of them.`,
+      });
       continue;
     }
-    const names = [dirent.name, ...others].map((name) => JSON.stringify(name)).join(' and ');
-    result.skipped.push({
-      path: joinPosix(dir, dirent.name),
-      reason: 'case-collision',
-      detail: `${names} in ${dir === '' ? 'the project root' : dir} differ only by case (or Unicode normalization); on a case-insensitive disk one would overwrite the other, so neither is synced. Rename one of them.`,
-    });
-  }
-
-  const links: { relative: string; common: Omit<LocalEntry, 'kind'> }[] = [];
-  for (let start = 0; start < toStat.length; start += LSTAT_BATCH) {
-    const batch = toStat.slice(start, start + LSTAT_BATCH);
-    const stats = await settleAll<Stats>((file, done) => lstat(file, done), batch.map((dirent) => `${absoluteDir}${path.sep}${dirent.name}`));
-    for (const [index, dirent] of batch.entries()) {
-      const relative = joinPosix(dir, dirent.name);
-      const stat = stats[index];
-      if (stat === undefined) continue;
-      if (stat instanceof Error) {
-        if (stat.code === 'ENOENT') continue; // removed while scanning
-        throw fromFsError(stat, 'read', relative);
-      }
-      // The dirent's type decided the ignore check; recheck if it changed in between.
-      if (stat.isDirectory() !== dirent.isDirectory() && ignore.isIgnored(relative, stat.isDirectory())) continue;
-      const common = { path: relative, size: stat.size, mtimeMs: stat.mtimeMs, mode: stat.mode & 0o7777 };
-      if (stat.isFile()) {
-        result.entries.push({ ...common, kind: 'file' });
-      } else if (stat.isDirectory()) {
-        result.entries.push({ ...common, kind: 'dir' });
-        result.dirs.push(relative);
-      } else if (stat.isSymbolicLink()) {
-        links.push({ relative, common });
-      } else {
-        result.skipped.push({ path: relative, reason: 'special-file', detail: `${relative} is a ${specialKind(stat)}, not a file, folder or link; it is not synced.` });
-      }
+    if (entry.error) {
+      if (entry.error.code === 'ENOENT') continue; // removed while scanning
+      throw fromFsError(listingError(entry.error), entry.kind === 'symlink' ? 'read the link' : 'read', relative);
     }
-  }
-
-  const targets = await settleAll<string>((file, done) => readlink(file, done), links.map((link) => `${absoluteDir}${path.sep}${path.posix.basename(link.relative)}`));
-  for (const [index, { relative, common }] of links.entries()) {
-    const linkTarget = targets[index];
-    if (linkTarget === undefined) continue;
-    if (linkTarget instanceof Error) {
-      if (linkTarget.code === 'ENOENT') continue;
-      throw fromFsError(linkTarget, 'read the link', relative);
+    const kind = entry.kind ?? 'other';
+    // The dirent's type decided the ignore check; recheck if it changed in between.
+    if ((kind === 'dir') !== entry.direntIsDir && ignore.isIgnored(relative, kind === 'dir')) continue;
+    const common = { path: relative, size: entry.size ?? 0, mtimeMs: entry.mtimeMs ?? 0, mode: (entry.mode ?? 0) & 0o7777 };
+    if (kind === 'file') {
+      result.entries.push({ ...common, kind: 'file' });
+    } else if (kind === 'dir') {
+      result.entries.push({ ...common, kind: 'dir' });
+      result.dirs.push(relative);
+    } else if (kind === 'symlink') {
+      const linkTarget = entry.linkTarget ?? '';
+      const problem = symlinkProblem(relative, linkTarget);
+      if (problem) result.skipped.push({ path: relative, ...problem });
+      else result.entries.push({ ...common, kind: 'symlink', linkTarget });
+    } else {
+      result.skipped.push({ path: relative, reason: 'special-file', detail: `${relative} is a ${SPECIAL_KINDS[kind]}, not a file, folder or link; it is not synced.` });
     }
-    const problem = symlinkProblem(relative, linkTarget);
-    if (problem) result.skipped.push({ path: relative, ...problem });
-    else result.entries.push({ ...common, kind: 'symlink', linkTarget });
   }
   return result;
 }
+
+const SPECIAL_KINDS: Record<Exclude<ListedKind, 'file' | 'dir' | 'symlink'>, string> = {
+  fifo: 'named pipe (FIFO)',
+  socket: 'socket',
+  device: 'device',
+  other: 'special file',
+};
 
 /** Why a link at `linkPath` (root-relative) pointing at `target` cannot be synced, or null. Pure. */
 export function symlinkProblem(linkPath: string, target: string): { reason: SkipReason; detail: string } | null {
@@ -200,38 +178,6 @@ export function caseCollisions(names: readonly string[]): Map<string, string[]> 
     for (const name of group) colliding.set(name, group.filter((other) => other !== name));
   }
   return colliding;
-}
-
-function specialKind(stats: Stats): string {
-  if (stats.isFIFO()) return 'named pipe (FIFO)';
-  if (stats.isSocket()) return 'socket';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'device';
-  return 'special file';
-}
-
-function readDirents(dir: string): Promise<Dirent[]> {
-  return new Promise((resolve, reject) => readdir(dir, { withFileTypes: true }, (error, dirents) => (error ? reject(error) : resolve(dirents))));
-}
-
-/**
- * One callback-style fs call per path, all at once, settled into one promise: per-call promises
- * (fs/promises) cost as much as the calls themselves on a big tree.
- */
-function settleAll<T>(
-  call: (file: string, callback: (error: NodeJS.ErrnoException | null, result: T) => void) => void,
-  files: readonly string[],
-): Promise<(T | NodeJS.ErrnoException)[]> {
-  const results: (T | NodeJS.ErrnoException)[] = new Array(files.length);
-  if (files.length === 0) return Promise.resolve(results);
-  return new Promise((resolve) => {
-    let left = files.length;
-    files.forEach((file, index) =>
-      call(file, (error, result) => {
-        results[index] = error ?? result;
-        if (--left === 0) resolve(results);
-      }),
-    );
-  });
 }
 
 function joinPosix(dir: string, name: string): string {

@@ -203,8 +203,12 @@ async function runEngine(session: SyncSession, options: ExecuteOptions = {}): Pr
   const started = performance.now();
   const sftp = sftpSession(session.sftp);
   const out = (session.sftp as unknown as { outgoing: { window: number } }).outgoing;
+  let lastCpu = process.cpuUsage();
   const trace = process.env.LABDESK_SYNC_TRACE ? setInterval(() => {
-    process.stderr.write(`[trace] ${(performance.now() - started).toFixed(0).padStart(5)} ms files ${String(filesDone).padStart(5)} backlog ${(sftp.backlogBytes / 1024).toFixed(0).padStart(6)} KiB queued ${String(sftp.queuedRequests).padStart(5)} window ${(out.window / 1024).toFixed(0).padStart(5)} KiB rtt ${sftp.roundTripMs.toFixed(1)} limit ${(sftp.backlogLimit / 1024).toFixed(0)} KiB\n`);
+    // This process's CPU over the last interval (all threads), in ms.
+    const cpu = process.cpuUsage(lastCpu);
+    lastCpu = process.cpuUsage();
+    process.stderr.write(`[trace] ${(performance.now() - started).toFixed(0).padStart(5)} ms files ${String(filesDone).padStart(5)} backlog ${(sftp.backlogBytes / 1024).toFixed(0).padStart(6)} KiB queued ${String(sftp.queuedRequests).padStart(5)} window ${(out.window / 1024).toFixed(0).padStart(5)} KiB rtt ${sftp.roundTripMs.toFixed(1)} limit ${(sftp.backlogLimit / 1024).toFixed(0)} KiB cpu ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(3)} ms\n`);
   }, 100) : undefined;
   const report = await executeSync(session, prepared, { ...options, onProgress: (p) => void (filesDone = p.filesDone) });
   clearInterval(trace);
