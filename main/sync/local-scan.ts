@@ -69,6 +69,8 @@ export async function scanLocal(root: string, options: { ignore: IgnoreRules; si
     while (queue.length > 0 && inFlight.size < BATCHES_IN_FLIGHT) {
       const batch = queue.splice(0, MAX_BATCH_DIRS);
       const listing: Promise<void> = listBatch(batch).finally(() => inFlight.delete(listing));
+      // The race below reports the first failure; a second batch failing later is not unhandled.
+      listing.catch(() => undefined);
       inFlight.add(listing);
     }
     await Promise.race(inFlight);
