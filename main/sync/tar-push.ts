@@ -21,13 +21,13 @@
  * symlinks to the SFTP path. Requires a POSIX shell and tar on the server.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client, ClientChannel, SFTPWrapper, Stats } from 'ssh2';
 import { shellCommand } from '../ssh/shell-quote';
 import { findCommand, parseFindOutput } from './remote-scan';
 import { BacklogGate, channelWindowInUse, windowLimitFor, type ChannelLike, type ProtocolLike } from './channel-window';
+import { readWholeFile } from './local-reader';
 import { SftpError, sftpSession, type SftpSession } from './sftp-client';
 import type { RemoteStamp } from './sync-types';
 import { timedPhase, timingMark } from './sync-timing';
@@ -428,6 +428,8 @@ interface LoadedFile {
   readonly file: FileState;
   readonly handle?: FileHandle;
   readonly data?: Buffer;
+  /** sha256 of `data`, when the reader thread computed it. */
+  readonly hash?: string;
   readonly size: number;
   readonly mode: number;
   readonly mtime: number;
@@ -439,12 +441,12 @@ async function loadFile(file: FileState): Promise<LoadedFile | null> {
   if (known && known.size <= READ_AHEAD_MAX_SIZE) {
     // The header is built from what was read, so a file that changed since the scan is still a
     // consistent entry (the caller compares stamps afterwards and sends it again if so).
-    const data = await new Promise<Buffer | Error>((resolve) => readFile(file.localPath, (error, content) => resolve(error ?? content)));
-    if (data instanceof Error) {
-      file.failure ??= { code: 'failed', message: `Could not read ${file.localPath}: ${data.message}` };
+    const read = await readWholeFile(file.localPath).catch((error: Error) => error);
+    if (read instanceof Error) {
+      file.failure ??= { code: 'failed', message: `Could not read ${file.localPath}: ${read.message}` };
       return null;
     }
-    return { file, size: data.length, mode: known.mode & 0o777, mtime: Math.max(0, Math.floor(known.mtimeMs / 1000)), data };
+    return { file, size: read.data.length, mode: known.mode & 0o777, mtime: Math.max(0, Math.floor(known.mtimeMs / 1000)), data: read.data, hash: read.hash };
   }
   let handle: FileHandle | undefined;
   try {
@@ -521,7 +523,7 @@ async function* archiveChunks(
     loaded.file.streamed = true;
     const digest = hash ? createHash('sha256') : undefined;
     if (loaded.data) {
-      if (digest) loaded.file.hash = digest.update(loaded.data).digest('hex');
+      if (digest) loaded.file.hash = loaded.hash ?? digest.update(loaded.data).digest('hex');
       add(loaded.data, loaded.data.length);
       add(Buffer.alloc(padding(loaded.size)), 0);
       if (pendingBytes >= STREAM_CHUNK) yield take();

@@ -45,11 +45,11 @@
  * few socket writes per event-loop turn by SftpSession (cork/uncork).
  */
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { readFile } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import { TEMP_MARKER } from '../workspace/atomic-write';
+import { readWholeFile } from './local-reader';
 import { SftpError, sftpSession, type SftpSession } from './sftp-client';
 import type { RemoteStamp } from './sync-types';
 
@@ -495,7 +495,7 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     throwIfAborted(signal);
     // A file the scan says is small is read in one go (no FileHandle: cheaper per file) while
     // the OPEN is on the wire; anything else is opened and, if big, streamed chunk by chunk.
-    let preloaded: Promise<Settled<Buffer>> | undefined;
+    let preloaded: Promise<Settled<Preloaded>> | undefined;
     let size: number;
     if (item.size !== undefined && item.size <= ctx.chunk) {
       preloaded = settle(readWhole(item));
@@ -521,8 +521,8 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     }
 
     // RTT 2: the data, then mode + mtime, [fsync], fstat, close and the guard, back-to-back.
-    const digest = ctx.hash ? createHash('sha256') : undefined;
-    const writes = await sendData(ctx, item, source, handle, temp, preloaded, digest);
+    const hashing: Hashing | undefined = ctx.hash ? { digest: createHash('sha256') } : undefined;
+    const writes = await sendData(ctx, item, source, handle, temp, preloaded, hashing);
     const setstat = settle(session.fsetstat(handle, { mode, atime: mtime, mtime }, temp));
     const synced = ctx.fsync(size) ? settle(session.fsync(handle, temp)) : undefined;
     const stats = settle(session.fstat(handle, temp));
@@ -548,7 +548,7 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     renameSent = true;
     await commit(ctx, item, temp);
     tempExists = false;
-    return { remotePath: target, ok: true, remote: stampOf(written), ...(digest && { hash: digest.digest('hex') }) };
+    return { remotePath: target, ok: true, remote: stampOf(written), ...(hashing && { hash: hashing.known ?? hashing.digest.digest('hex') }) };
   } catch (error) {
     const result = await failureResult(ctx, item, error, { remaining, renameSent });
     if (session.alive) {
@@ -571,18 +571,30 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
   }
 }
 
-function readWhole(item: UploadItem): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    readFile(item.localPath, (error, data) =>
-      error ? reject(new LocalFileError(`Could not read ${item.localPath}: ${error.message}`)) : resolve(data),
-    ),
-  );
+/** A small file read while its OPEN is on the wire; `hash` when the reader thread computed it. */
+interface Preloaded {
+  readonly data: Buffer;
+  readonly hash?: string;
 }
 
-async function readSmall(source: LocalSource, item: UploadItem): Promise<Buffer> {
+/** The sha256 of the bytes sent: computed here as they go, or `known` from the reader thread. */
+interface Hashing {
+  readonly digest: Hash;
+  known?: string;
+}
+
+async function readWhole(item: UploadItem): Promise<Preloaded> {
+  try {
+    return await readWholeFile(item.localPath);
+  } catch (error) {
+    throw new LocalFileError(`Could not read ${item.localPath}: ${(error as Error).message}`);
+  }
+}
+
+async function readSmall(source: LocalSource, item: UploadItem): Promise<Preloaded> {
   const buffer = Buffer.allocUnsafe(source.size);
   await readExactly(source, buffer, source.size, 0, item);
-  return buffer;
+  return { data: buffer };
 }
 
 /** Sends every WRITE of the file (keeping chunksInFlight in flight) and returns the unsettled tail. */
@@ -592,8 +604,8 @@ async function sendData(
   source: LocalSource | undefined,
   handle: Buffer,
   temp: string,
-  preloaded: Promise<Settled<Buffer>> | undefined,
-  digest: Hash | undefined,
+  preloaded: Promise<Settled<Preloaded>> | undefined,
+  hashing: Hashing | undefined,
 ): Promise<Array<Promise<Settled<void>>>> {
   const { session, signal, budget, progress } = ctx;
   const inFlight: Array<Promise<Settled<void>>> = [];
@@ -602,8 +614,9 @@ async function sendData(
     inFlight.push(settle(write.finally(() => budget.release(length))));
   };
   if (preloaded) {
-    const data = unwrap(await preloaded);
-    digest?.update(data);
+    const { data, hash } = unwrap(await preloaded);
+    if (hashing && hash !== undefined) hashing.known = hash;
+    else hashing?.digest.update(data);
     if (data.length === 0) return inFlight;
     await budget.acquire(data.length, signal);
     send(data, data.length, 0);
@@ -623,7 +636,7 @@ async function sendData(
     }
     // ssh2 copies `buffer` into the packet before write() returns, so it is reused at once.
     // Chunks are read in file order, so the hash sees the bytes exactly as they are sent.
-    digest?.update(length === buffer.length ? buffer : buffer.subarray(0, length));
+    hashing?.digest.update(length === buffer.length ? buffer : buffer.subarray(0, length));
     send(buffer, length, position);
     position += length;
     while (inFlight.length >= ctx.chunksInFlight) unwrap(await abortable(inFlight.shift() as Promise<Settled<void>>, signal));
