@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fromFsError } from '../api/api-error';
 import type { IgnoreRules } from './ignore-rules';
-import { listLocalDirs, listingError, type ListedKind, type Listing } from './local-list-thread';
+import { listLocalDirs, listingError, type ListedKind, type Listing } from './local-listing';
 import type { LocalEntry, SkipReason } from './sync-types';
 
 export interface LocalSkip {
