@@ -156,6 +156,10 @@ export function channelWindowInUse(
       if (window > granted) granted = window;
       return granted - window;
     },
-    stop: () => listeners?.delete(onAdjust),
+    stop: () => {
+      listeners?.delete(onAdjust);
+      // ssh2 reuses channel ids: drop the empty set rather than keep one per id ever used.
+      if (listeners?.size === 0 && byChannel.get(id) === listeners) byChannel.delete(id);
+    },
   };
 }

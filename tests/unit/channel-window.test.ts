@@ -96,6 +96,13 @@ describe('channelWindowInUse', () => {
     watch.stop();
     deliver(7, 1);
     assert.equal(woken, 1);
+    // The id comes back for a new channel (ssh2 reuses them): only the new watcher is woken.
+    let wokenAgain = 0;
+    const again = channelWindowInUse({ incoming: { id: 7 }, outgoing: { window: 2_097_152 } }, protocol, () => (wokenAgain += 1));
+    deliver(7, 5);
+    assert.equal(wokenAgain, 1);
+    assert.equal(woken, 1);
+    again?.stop();
   });
 
   it('gives up (null) when ssh2’s internals look different', () => {
