@@ -521,7 +521,7 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     }
 
     // RTT 2: the data, then mode + mtime, [fsync], fstat, close and the guard, back-to-back.
-    const hashing: Hashing | undefined = ctx.hash ? { digest: createHash('sha256') } : undefined;
+    const hashing: Hashing | undefined = ctx.hash ? {} : undefined;
     const writes = await sendData(ctx, item, source, handle, temp, preloaded, hashing);
     const setstat = settle(session.fsetstat(handle, { mode, atime: mtime, mtime }, temp));
     const synced = ctx.fsync(size) ? settle(session.fsync(handle, temp)) : undefined;
@@ -548,7 +548,7 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     renameSent = true;
     await commit(ctx, item, temp);
     tempExists = false;
-    return { remotePath: target, ok: true, remote: stampOf(written), ...(hashing && { hash: hashing.known ?? hashing.digest.digest('hex') }) };
+    return { remotePath: target, ok: true, remote: stampOf(written), ...(hashing && { hash: hashing.known ?? (hashing.digest ?? createHash('sha256')).digest('hex') }) };
   } catch (error) {
     const result = await failureResult(ctx, item, error, { remaining, renameSent });
     if (session.alive) {
@@ -577,9 +577,9 @@ interface Preloaded {
   readonly hash?: string;
 }
 
-/** The sha256 of the bytes sent: computed here as they go, or `known` from the reader thread. */
+/** The sha256 of the bytes sent: computed here as they go (`digest`), or `known` from the reader thread. */
 interface Hashing {
-  readonly digest: Hash;
+  digest?: Hash;
   known?: string;
 }
 
@@ -616,7 +616,7 @@ async function sendData(
   if (preloaded) {
     const { data, hash } = unwrap(await preloaded);
     if (hashing && hash !== undefined) hashing.known = hash;
-    else hashing?.digest.update(data);
+    else if (hashing) (hashing.digest ??= createHash('sha256')).update(data);
     if (data.length === 0) return inFlight;
     await budget.acquire(data.length, signal);
     send(data, data.length, 0);
@@ -636,7 +636,7 @@ async function sendData(
     }
     // ssh2 copies `buffer` into the packet before write() returns, so it is reused at once.
     // Chunks are read in file order, so the hash sees the bytes exactly as they are sent.
-    hashing?.digest.update(length === buffer.length ? buffer : buffer.subarray(0, length));
+    if (hashing) (hashing.digest ??= createHash('sha256')).update(length === buffer.length ? buffer : buffer.subarray(0, length));
     send(buffer, length, position);
     position += length;
     while (inFlight.length >= ctx.chunksInFlight) unwrap(await abortable(inFlight.shift() as Promise<Settled<void>>, signal));
