@@ -29,13 +29,16 @@
  * two 255 KiB WRITEs, so one big file still streams. 128 KiB–1 MiB measured alike on loopback.
  */
 export const MIN_WINDOW_IN_USE = 640 * 1024;
-/** Link speed assumed when sizing the wire's share from the round trip (1 Gbit/s). */
+/** Link speed assumed when sizing the wire's share from the round trip (1 Gbit/s), unless measured. */
 const ASSUMED_BYTES_PER_MS = 125_000;
 
-/** The window in use a link with this round trip may keep. */
-export function windowLimitFor(roundTripMs: number): number {
+/**
+ * The window in use a link with this round trip may keep: the minimum, plus what is on the wire
+ * at `bytesPerMs` (the tar stream assumes 1 Gbit/s; SFTP passes its measured delivery rate).
+ */
+export function windowLimitFor(roundTripMs: number, bytesPerMs = ASSUMED_BYTES_PER_MS): number {
   if (!Number.isFinite(roundTripMs)) return Infinity;
-  return MIN_WINDOW_IN_USE + Math.ceil(Math.max(0, roundTripMs) * ASSUMED_BYTES_PER_MS);
+  return MIN_WINDOW_IN_USE + Math.ceil(Math.max(0, roundTripMs) * bytesPerMs);
 }
 
 /** The parts of an ssh2 channel (ClientChannel or SFTP) the gate reads. */

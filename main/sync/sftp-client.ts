@@ -15,6 +15,7 @@ import type { Client, FileEntry, InputAttributes, SFTPWrapper, Stats } from 'ssh
 import { ApiError } from '../api/api-error';
 import type { ErrorCode } from '../../preload/api';
 import { BacklogGate, windowLimitFor } from './channel-window';
+import { DeliveryRate } from './delivery-rate';
 
 /** SFTPv3 status codes (draft-ietf-secsh-filexfer-02 §7). */
 export const SFTP_STATUS = {
@@ -213,6 +214,8 @@ const sessions = new WeakMap<SFTPWrapper, SftpSession>();
 
 /** What a request without data costs on the wire, about (header, handle or path, attributes). */
 const SMALL_REQUEST_BYTES = 96;
+/** The delivery rate assumed before one is measured (25 MB/s: a 20 ms link starts at ~1.3 MiB). */
+const INITIAL_BYTES_PER_MS = 25_000;
 
 /**
  * The one wrapper per SFTP channel (cached, so per-call listeners don't pile up on the channel).
@@ -313,6 +316,8 @@ export class SftpSession {
   private fastestReplyMs = Infinity;
   /** Bytes of requests sent and not yet answered: what waits in sshd and sftp-server, plus the wire. */
   private unanswered = 0;
+  /** How fast the server has been answering: sizes the wire's share of the backlog (delivery-rate.ts). */
+  private readonly delivered = new DeliveryRate(INITIAL_BYTES_PER_MS);
   /** Holds requests back while that backlog is over the limit for this link (channel-window.ts). */
   private readonly gate = new BacklogGate(
     () => this.unanswered,
@@ -369,14 +374,18 @@ export class SftpSession {
     });
   }
 
-  /** Bytes of requests sent and not yet answered (held under windowLimitFor(roundTripMs) on a fast link). */
+  /** Bytes of requests sent and not yet answered (held under backlogLimit). */
   get backlogBytes(): number {
     return this.unanswered;
   }
 
-  /** The backlog allowed now (windowLimitFor the round trip). */
+  /**
+   * The backlog allowed now: windowLimitFor the round trip at the server's recent delivery rate.
+   * Its fixed part (MIN_WINDOW_IN_USE) is the headroom that lets a binding limit grow: each
+   * round trip may deliver that much more than the last.
+   */
   get backlogLimit(): number {
-    return windowLimitFor(this.fastestReplyMs);
+    return windowLimitFor(this.fastestReplyMs, this.delivered.bytesPerMs(performance.now()));
   }
 
   /** Requests waiting for the backlog to shrink. */
@@ -404,7 +413,9 @@ export class SftpSession {
         try {
           send((error, value) => {
             this.unanswered -= bytes;
-            const took = performance.now() - sent;
+            const now = performance.now();
+            this.delivered.add(bytes, now);
+            const took = now - sent;
             if (took < this.fastestReplyMs) this.fastestReplyMs = took;
             if (error) reject(toSftpError(error, operation, remotePath, this.host));
             else resolve(value as T);

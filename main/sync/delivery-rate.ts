@@ -1,0 +1,54 @@
+/**
+ * How fast a server has been working through what we send: bytes of requests answered per
+ * millisecond, the highest rate over the last second.
+ *
+ * Why: the SFTP backlog limit (channel-window.ts) must cover what is on the wire (rate × round
+ * trip) but not much more, or sshd piles the rest up in a buffer it grows by copying (see
+ * channel-window.ts). Sizing the wire's share with an assumed 1 Gbit/s let the first burst of a
+ * 5,000-file push at 20 ms RTT fill OpenSSH's whole 2 MiB window: sshd then spent ~0.5 s at
+ * 100% CPU in memmove while sftp-server and the client waited. Sized with the measured rate
+ * (and room to grow: the caller multiplies it by a probing gain), the same upload took
+ * 1.75–2.3 s instead of 2.1–3.0 s (20 runs each), while a 256 MiB file still fills the window.
+ *
+ * A max over a second (as BBR keeps a max-filtered bandwidth) rather than an average: a pause in
+ * what the caller has to send must not shrink the limit.
+ */
+
+/** Rate measured over this span; shorter spans swing with every batch of replies. */
+const WINDOW_MS = 100;
+/** Peaks are kept this long. */
+const HORIZON_MS = 1000;
+/** At most one sample per this many ms, so bookkeeping stays small however many replies arrive. */
+const SAMPLE_MS = 5;
+
+export class DeliveryRate {
+  private total = 0;
+  /** Cumulative bytes at (thinned) points in time, oldest first, covering about WINDOW_MS. */
+  private readonly samples: Array<{ at: number; total: number }> = [];
+  /** Rates measured, oldest first, covering HORIZON_MS. */
+  private readonly peaks: Array<{ at: number; rate: number }> = [];
+
+  /** `initialBytesPerMs`: the rate assumed until a WINDOW_MS span has been measured. */
+  constructor(private readonly initialBytesPerMs: number) {}
+
+  /** `bytes` were answered at `now` (performance.now() milliseconds). */
+  add(bytes: number, now: number): void {
+    this.total += bytes;
+    const last = this.samples.at(-1);
+    if (last && now - last.at < SAMPLE_MS) return; // counted in the next sample's total
+    this.samples.push({ at: now, total: this.total });
+    // Keep one sample at or before now - WINDOW_MS: the span the rate is measured over.
+    while (this.samples.length > 2 && (this.samples[1] as { at: number }).at <= now - WINDOW_MS) this.samples.shift();
+    const first = this.samples[0] as { at: number; total: number };
+    const span = now - first.at;
+    if (span >= WINDOW_MS) this.peaks.push({ at: now, rate: (this.total - first.total) / span });
+    while (this.peaks.length > 0 && (this.peaks[0] as { at: number }).at < now - HORIZON_MS) this.peaks.shift();
+  }
+
+  /** The highest rate of the last second, or the initial one if none was measured in it. */
+  bytesPerMs(now: number): number {
+    let best = 0;
+    for (const peak of this.peaks) if (peak.at >= now - HORIZON_MS && peak.rate > best) best = peak.rate;
+    return best > 0 ? best : this.initialBytesPerMs;
+  }
+}
