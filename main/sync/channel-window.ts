@@ -16,8 +16,10 @@
  * over a limit. For SFTP the backlog is the bytes of unanswered requests (sftp-client.ts); for
  * the tar stream it is the channel's window in use (sshd acknowledges data once it has written
  * it to tar's pipe). On a long link most of either is data on the wire, which must not be
- * limited (bandwidth × delay), so the limit grows with the round trip and stops binding at
- * ~12 ms (it then exceeds OpenSSH’s 2 MiB window).
+ * limited (bandwidth × delay), so the limit grows with the round trip: at an assumed 1 Gbit/s
+ * for the tar stream (it stops binding at ~12 ms, above OpenSSH's 2 MiB window), at the
+ * server's measured delivery rate for SFTP (delivery-rate.ts: a small-file push at 20 ms keeps
+ * ~1.5 MiB out, which is all the wire holds at the rate sftp-server answers).
  *
  * ssh2 has no event for WINDOW_ADJUST: channelWindowInUse wraps the protocol's handler (once
  * per connection) and otherwise reads only `outgoing.window` and `incoming.id`. If ssh2's
