@@ -17,6 +17,22 @@
  */
 import { Worker } from 'node:worker_threads';
 
+/** An fs error as it crosses the thread boundary: node's message and `code`. */
+export interface FsErrorRecord {
+  readonly code?: string;
+  readonly message: string;
+}
+
+/** The record of an fs error (the fallbacks on the main thread make the same records as the worker). */
+export function fsErrorRecord(error: NodeJS.ErrnoException): FsErrorRecord {
+  return { ...(error.code !== undefined && { code: error.code }), message: error.message };
+}
+
+/** An fs error as node would have thrown it (message and `code`), rebuilt from its record. */
+export function fsErrorFrom(record: FsErrorRecord): NodeJS.ErrnoException {
+  return Object.assign(new Error(record.message), record.code === undefined ? {} : { code: record.code });
+}
+
 export type FsRequest = { readonly op: 'list'; readonly dirs: readonly string[]; readonly sep: string } | { readonly op: 'read'; readonly paths: readonly string[] };
 
 /** After this many worker deaths, everything runs on the main thread. */

@@ -5,7 +5,7 @@
  * waited for the same thread. Folders go over in batches: one message each way per batch.
  */
 import { lstat, readdir, readlink, type Dirent, type Stats } from 'node:fs';
-import { onFsThread } from './local-fs-thread';
+import { fsErrorRecord, onFsThread, type FsErrorRecord } from './local-fs-thread';
 
 export type ListedKind = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'device' | 'other';
 
@@ -14,7 +14,7 @@ export interface ListedEntry {
   /** What readdir said (before the lstat): decides the ignore check, as a dirent would. */
   readonly direntIsDir: boolean;
   /** Set when the lstat (or the link's readlink) failed, e.g. ENOENT for an entry removed meanwhile. */
-  readonly error?: { readonly code?: string; readonly message: string };
+  readonly error?: FsErrorRecord;
   readonly kind?: ListedKind;
   readonly size?: number;
   readonly mtimeMs?: number;
@@ -22,13 +22,8 @@ export interface ListedEntry {
   readonly linkTarget?: string;
 }
 
-/** An fs error as thrown by node (message and `code`), rebuilt on this side of the thread. */
-export function listingError(error: { code?: string; message: string }): NodeJS.ErrnoException {
-  return Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code });
-}
-
 /** One folder's listing, or why the folder itself could not be read. */
-export type Listing = { readonly entries: ListedEntry[]; readonly error?: undefined } | { readonly entries?: undefined; readonly error: { code?: string; message: string } };
+export type Listing = { readonly entries: ListedEntry[]; readonly error?: undefined } | { readonly entries?: undefined; readonly error: FsErrorRecord };
 
 /**
  * Every entry of each folder in `dirs` (absolute) with its lstat, and each link's target; in
@@ -55,7 +50,7 @@ export function listAllOnMainThread(dirs: readonly string[], sep: string): Promi
     dirs.map((dir) =>
       listOnMainThread(dir, sep).then(
         (entries): Listing => ({ entries }),
-        (error: NodeJS.ErrnoException): Listing => ({ error: { ...(error.code !== undefined && { code: error.code }), message: error.message } }),
+        (error: NodeJS.ErrnoException): Listing => ({ error: fsErrorRecord(error) }),
       ),
     ),
   );
@@ -71,11 +66,11 @@ async function listOnMainThread(dir: string, sep: string): Promise<ListedEntry[]
       const file = `${dir}${sep}${dirent.name}`;
       const base = { name: dirent.name, direntIsDir: dirent.isDirectory() };
       const stats = await call<Stats>((done) => lstat(file, done));
-      if (stats instanceof Error) return { ...base, error: { ...(stats.code !== undefined && { code: stats.code }), message: stats.message } };
+      if (stats instanceof Error) return { ...base, error: fsErrorRecord(stats) };
       const entry = { ...base, kind: kindOf(stats), size: stats.size, mtimeMs: stats.mtimeMs, mode: stats.mode };
       if (entry.kind !== 'symlink') return entry;
       const target = await call<string>((done) => readlink(file, done));
-      if (target instanceof Error) return { ...entry, error: { ...(target.code !== undefined && { code: target.code }), message: target.message } };
+      if (target instanceof Error) return { ...entry, error: fsErrorRecord(target) };
       return { ...entry, linkTarget: target };
     }),
   );

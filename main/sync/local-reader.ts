@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs';
-import { onFsThread } from './local-fs-thread';
+import { fsErrorFrom, onFsThread, type FsErrorRecord } from './local-fs-thread';
 
 export interface WholeFile {
   readonly data: Buffer;
@@ -18,7 +18,7 @@ export interface WholeFile {
 /** Files per message: large enough that messaging costs little per file, small enough to keep the thread busy early. */
 const BATCH_FILES = 64;
 
-type ReadResult = { offset: number; length: number; hash: string } | { error: { code?: string; message: string } };
+type ReadResult = { offset: number; length: number; hash: string } | { error: FsErrorRecord };
 
 interface Request {
   readonly file: string;
@@ -39,7 +39,7 @@ async function send(batch: Request[]): Promise<void> {
   for (const [index, request] of batch.entries()) {
     const result = reply?.results[index];
     if (!reply || !result) readOnMainThread(request.file).then(request.resolve, request.reject);
-    else if ('error' in result) request.reject(Object.assign(new Error(result.error.message), result.error.code === undefined ? {} : { code: result.error.code }));
+    else if ('error' in result) request.reject(fsErrorFrom(result.error));
     else request.resolve({ data: Buffer.from(reply.data, result.offset, result.length), hash: result.hash });
   }
 }

@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fromFsError } from '../api/api-error';
 import type { IgnoreRules } from './ignore-rules';
-import { listLocalDirs, listingError, type ListedKind, type Listing } from './local-listing';
+import { fsErrorFrom } from './local-fs-thread';
+import { listLocalDirs, type ListedKind, type Listing } from './local-listing';
 import type { LocalEntry, SkipReason } from './sync-types';
 
 export interface LocalSkip {
@@ -91,7 +92,7 @@ function scanListing(root: string, dir: string, listing: Listing, ignore: Ignore
   if (listing.error) {
     const code = listing.error.code;
     if (dir !== '' && (code === 'ENOENT' || code === 'ENOTDIR')) return result; // removed while scanning
-    throw fromFsError(listingError(listing.error), 'read the folder', dir === '' ? root : dir);
+    throw fromFsError(fsErrorFrom(listing.error), 'read the folder', dir === '' ? root : dir);
   }
   const listed = listing.entries;
 
@@ -111,7 +112,7 @@ function scanListing(root: string, dir: string, listing: Listing, ignore: Ignore
     }
     if (entry.error) {
       if (entry.error.code === 'ENOENT') continue; // removed while scanning
-      throw fromFsError(listingError(entry.error), entry.kind === 'symlink' ? 'read the link' : 'read', relative);
+      throw fromFsError(fsErrorFrom(entry.error), entry.kind === 'symlink' ? 'read the link' : 'read', relative);
     }
     const kind = entry.kind ?? 'other';
     // The dirent's type decided the ignore check; recheck if it changed in between.
