@@ -25,7 +25,11 @@ export class DeliveryRate {
   private total = 0;
   /** Cumulative bytes at (thinned) points in time, oldest first, covering about WINDOW_MS. */
   private readonly samples: Array<{ at: number; total: number }> = [];
-  /** Rates measured, oldest first, covering HORIZON_MS. */
+  /**
+   * Rates measured in the last HORIZON_MS that no later rate beats: oldest first, so rates fall
+   * from front to back and the front is the max (a sliding-window maximum). The gate asks for
+   * the rate on every send it considers, so this must not be a scan.
+   */
   private readonly peaks: Array<{ at: number; rate: number }> = [];
 
   /** `initialBytesPerMs`: the rate assumed until a WINDOW_MS span has been measured. */
@@ -41,14 +45,23 @@ export class DeliveryRate {
     while (this.samples.length > 2 && (this.samples[1] as { at: number }).at <= now - WINDOW_MS) this.samples.shift();
     const first = this.samples[0] as { at: number; total: number };
     const span = now - first.at;
-    if (span >= WINDOW_MS) this.peaks.push({ at: now, rate: (this.total - first.total) / span });
-    while (this.peaks.length > 0 && (this.peaks[0] as { at: number }).at < now - HORIZON_MS) this.peaks.shift();
+    if (span >= WINDOW_MS) {
+      const rate = (this.total - first.total) / span;
+      // An older rate that is not higher can never be the max again.
+      while (this.peaks.length > 0 && (this.peaks.at(-1) as { rate: number }).rate <= rate) this.peaks.pop();
+      this.peaks.push({ at: now, rate });
+    }
+    this.dropOld(now);
   }
 
   /** The highest rate of the last second, or the initial one if none was measured in it. */
   bytesPerMs(now: number): number {
-    let best = 0;
-    for (const peak of this.peaks) if (peak.at >= now - HORIZON_MS && peak.rate > best) best = peak.rate;
+    this.dropOld(now);
+    const best = this.peaks[0]?.rate ?? 0;
     return best > 0 ? best : this.initialBytesPerMs;
+  }
+
+  private dropOld(now: number): void {
+    while (this.peaks.length > 0 && (this.peaks[0] as { at: number }).at < now - HORIZON_MS) this.peaks.shift();
   }
 }
