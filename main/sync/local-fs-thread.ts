@@ -73,34 +73,44 @@ const listOne = (dir, sep) => {
   }) };
 };
 const readAll = (paths) => {
-  const results = [];
-  let buffer = Buffer.allocUnsafeSlow(256 * 1024);
-  let used = 0;
-  for (const file of paths) {
-    let fd;
+  // Two passes: open + fstat every file, then one buffer of the summed size and the reads.
+  // Growing one buffer by doubling copied what was read so far, into fresh memory each time.
+  const opened = paths.map((file) => {
     try {
-      fd = fs.openSync(file, 'r');
-      const stats = fs.fstatSync(fd);
-      if (!stats.isFile()) throw new Error('not a regular file');
-      if (used + stats.size > buffer.length) {
-        const bigger = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, used + stats.size));
-        buffer.copy(bigger, 0, 0, used);
-        buffer = bigger;
+      const fd = fs.openSync(file, 'r');
+      try {
+        const stats = fs.fstatSync(fd);
+        if (!stats.isFile()) throw new Error('not a regular file');
+        return { fd, size: stats.size };
+      } catch (error) {
+        fs.closeSync(fd);
+        throw error;
       }
+    } catch (error) {
+      return { error: failure(error) };
+    }
+  });
+  const total = opened.reduce((sum, entry) => sum + (entry.size ?? 0), 0);
+  const buffer = Buffer.allocUnsafeSlow(Math.max(1, total));
+  let used = 0;
+  const results = opened.map((entry) => {
+    if (entry.error) return { error: entry.error };
+    try {
       let done = 0;
-      while (done < stats.size) {
-        const count = fs.readSync(fd, buffer, used + done, stats.size - done, done);
+      while (done < entry.size) {
+        const count = fs.readSync(entry.fd, buffer, used + done, entry.size - done, done);
         if (count === 0) break;
         done += count;
       }
-      results.push({ offset: used, length: done, hash: createHash('sha256').update(buffer.subarray(used, used + done)).digest('hex') });
-      used += done;
+      const result = { offset: used, length: done, hash: createHash('sha256').update(buffer.subarray(used, used + done)).digest('hex') };
+      used += entry.size;
+      return result;
     } catch (error) {
-      results.push({ error: failure(error) });
+      return { error: failure(error) };
     } finally {
-      if (fd !== undefined) try { fs.closeSync(fd); } catch {}
+      try { fs.closeSync(entry.fd); } catch {}
     }
-  }
+  });
   return { results, data: buffer.buffer };
 };
 parentPort.on('message', ({ id, request }) => {

@@ -4,14 +4,22 @@
  */
 const enabled = process.env.LABDESK_SYNC_TIMING === '1';
 
-/** Runs `work` and, when timing is on, prints how long it took (wall clock) under `label`. */
+/**
+ * Runs `work` and, when timing is on, prints how long it took (wall clock) under `label`, and
+ * the CPU the whole process used meanwhile (all threads: phases overlap, so this is what the
+ * machine spent while the phase ran, not what the phase alone cost).
+ */
 export async function timedPhase<T>(label: string, work: () => Promise<T>): Promise<T> {
   if (!enabled) return work();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   try {
     return await work();
   } finally {
-    process.stderr.write(`[sync-timing] ${label.padEnd(18)} ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`);
+    const cpu = process.cpuUsage(cpuBefore);
+    const wall = (performance.now() - started).toFixed(1).padStart(8);
+    const cpuMs = ((cpu.user + cpu.system) / 1000).toFixed(0).padStart(6);
+    process.stderr.write(`[sync-timing] ${label.padEnd(18)} ${wall} ms  cpu ${cpuMs} ms\n`);
   }
 }
 
