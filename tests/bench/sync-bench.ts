@@ -4,9 +4,10 @@
 //
 //   node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d] [--nets loopback,rtt] [--runs N]
 //
-// LABDESK_SYNC_TIMING=1 prints the engine's phases (scans, plan, transfer, base save) and the
-// tar/SFTP timeline to stderr; LABDESK_SYNC_TRACE=1 prints, every 100 ms of a push, the files
-// done, the SFTP backlog and its limit, the requests held back and the channel window left.
+// LABDESK_SYNC_TIMING=1 prints the engine's phases (scans, plan, transfer, base save: wall time
+// and CPU) and the tar/SFTP timeline to stderr; LABDESK_SYNC_TRACE=1 prints, every 100 ms of a
+// push, the files done, the SFTP backlog and its limit, the requests held back and the channel
+// window left.
 // Every row also reports the CPU each side used (client: this process and its children, so
 // rsync and ssh; server: everything sshd ran for the connection).
 //
