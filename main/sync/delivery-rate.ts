@@ -7,8 +7,9 @@
  * channel-window.ts). Sizing the wire's share with an assumed 1 Gbit/s let the first burst of a
  * 5,000-file push at 20 ms RTT fill OpenSSH's whole 2 MiB window: sshd then spent ~0.5 s at
  * 100% CPU in memmove while sftp-server and the client waited. Sized with the measured rate
- * (and room to grow: the caller multiplies it by a probing gain), the same upload took
- * 1.75–2.3 s instead of 2.1–3.0 s (20 runs each), while a 256 MiB file still fills the window.
+ * (plus windowLimitFor's fixed headroom, which lets a binding limit grow each round trip), the
+ * same upload took 1.89–2.95 s instead of 1.99–3.30 s (20 interleaved runs each), while a
+ * 256 MiB file still fills the window.
  *
  * A max over a second (as BBR keeps a max-filtered bandwidth) rather than an average: a pause in
  * what the caller has to send must not shrink the limit.

@@ -40,8 +40,9 @@ const MAX_WORKER_FAILURES = 3;
 
 // Runs in the worker (CommonJS, nothing of ours imported).
 //   list: each folder's entries with lstat fields and link targets, or why the folder failed.
-//   read: each file by its fstat size (as fs.readFile does) into one growing buffer, which is
-//         transferred, not copied; per file its offset, length and sha256, or why it failed.
+//   read: each file by its fstat size (as fs.readFile does) into one buffer of the batch's
+//         summed size, which is transferred, not copied; per file its offset, length and
+//         sha256, or why it failed.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');

@@ -214,7 +214,7 @@ const sessions = new WeakMap<SFTPWrapper, SftpSession>();
 
 /** What a request without data costs on the wire, about (header, handle or path, attributes). */
 const SMALL_REQUEST_BYTES = 96;
-/** The delivery rate assumed before one is measured (25 MB/s: a 20 ms link starts at ~1.3 MiB). */
+/** The delivery rate assumed before one is measured (25 MB/s: a 20 ms link starts at ~1.1 MiB). */
 const INITIAL_BYTES_PER_MS = 25_000;
 
 /**
