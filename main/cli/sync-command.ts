@@ -8,9 +8,11 @@ import { resolveJumpHop, resolveSshHost, type ResolvedHost } from '../ssh/ssh-co
 import { TrustStore } from '../ssh/trust-store';
 import { defaultConfigDir } from '../settings/config-dir';
 import { loadIgnoreRules } from '../sync/ignore-rules';
+import { scanLocal, type LocalScan } from '../sync/local-scan';
 import { summarisePlan } from '../sync/plan';
 import { executeSync, prepareSync, type SyncReport, type SyncSession } from '../sync/sync-engine';
 import { SyncState } from '../sync/sync-state';
+import { timedPhase } from '../sync/sync-timing';
 import { parseTargetSpec, type SyncTarget } from '../sync/target-spec';
 import { loadProjectSettings } from '../workspace/project-settings';
 import { terminalPrompter } from './terminal-prompter';
@@ -36,10 +38,19 @@ export interface OpenedTarget {
   readonly ignoreExtra: readonly string[];
   /** Opens another connection to the same host with the same settings (reconnects; `ssh` is the first). */
   readonly connect: () => Promise<SshSession>;
+  /** With scanWhileConnecting: the local root's scan, started before connecting, for the first prepareSync. */
+  readonly firstLocalScan?: Promise<LocalScan>;
 }
 
 /** Resolves the project, the target and ssh config, connects, and loads the base. Shared by sync and watch. */
-export async function openTarget(localDir: string, targetSpec: string, options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'>): Promise<OpenedTarget> {
+export async function openTarget(
+  localDir: string,
+  targetSpec: string,
+  options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> & {
+    /** Scan the local root while connecting (not for watch: it must start watching before it scans). */
+    scanWhileConnecting?: boolean;
+  },
+): Promise<OpenedTarget> {
   const localRoot = await realpath(path.resolve(localDir)).catch(() => {
     throw new ApiError({ code: 'not-found', message: `${localDir} does not exist.` });
   });
@@ -65,13 +76,21 @@ export async function openTarget(localDir: string, targetSpec: string, options: 
     agent: process.env.SSH_AUTH_SOCK,
   };
   const connect = () => connectSsh(host, connectOptions);
+  // The local side needs no connection: its scan runs while the handshake waits on the network
+  // (~0.1–0.25 s of a 5,000-file tree, against a ~0.33 s connect at 20 ms RTT).
+  const ignoring = loadIgnoreRules(localRoot, { extraPatterns: project.ignore });
+  const firstLocalScan = options.scanWhileConnecting ? ignoring.then((ignore) => timedPhase('scan-local', () => scanLocal(localRoot, { ignore }))) : undefined;
+  // Awaited (and reported) by the first prepareSync, or dropped with a failed connect.
+  ignoring.catch(() => undefined);
+  firstLocalScan?.catch(() => undefined);
   const ssh = await connect();
   try {
     const sftp = await openSftp(ssh.client);
     const hostLabel = `${host.user}@${host.hostname}:${host.port}`;
     const state = await SyncState.load(localRoot, { target: target.name, host: hostLabel, remoteRoot: target.remoteRoot });
-    const ignore = await loadIgnoreRules(localRoot, { extraPatterns: project.ignore });
-    return { session: { localRoot, remoteRoot: target.remoteRoot, hostLabel, client: ssh.client, sftp, state, ignore }, ssh, target, ignoreExtra: project.ignore, connect };
+    const ignore = await ignoring;
+    const session = { localRoot, remoteRoot: target.remoteRoot, hostLabel, client: ssh.client, sftp, state, ignore };
+    return { session, ssh, target, ignoreExtra: project.ignore, connect, ...(firstLocalScan && { firstLocalScan }) };
   } catch (error) {
     ssh.close();
     throw error;
@@ -80,12 +99,12 @@ export async function openTarget(localDir: string, targetSpec: string, options: 
 
 /** `labdesk sync LOCAL_DIR TARGET`: one push, then exit 0 (in sync), 3 (conflicts remain) or 1 (error). */
 export async function runSyncCommand(localDir: string, targetSpec: string, options: SyncCommandOptions): Promise<number> {
-  const opened = await openTarget(localDir, targetSpec, options);
+  const opened = await openTarget(localDir, targetSpec, { ...options, scanWhileConnecting: true });
   const { session } = opened;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (!options.json) out(`Labdesk sync: ${session.localRoot} → ${session.hostLabel}:${session.remoteRoot}`);
-    const prepared = await prepareSync(session, { deleteRemote: options.delete });
+    const prepared = await prepareSync(session, { deleteRemote: options.delete, ...(opened.firstLocalScan && { localScan: opened.firstLocalScan }) });
     const counts = summarisePlan(prepared.plan);
     if (prepared.plan.halted) throw new ApiError({ code: 'internal', message: prepared.plan.halted });
     if (options.dryRun) {

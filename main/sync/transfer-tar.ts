@@ -1,8 +1,8 @@
 /**
- * A minimal POSIX tar (ustar + pax extended headers) writer for tar-push.ts: regular files only,
- * which is all a first push streams. Names that fit ustar's name/prefix fields are stored there
- * as raw UTF-8 bytes (GNU tar, bsdtar and busybox extract them byte-for-byte, whatever the
- * server's locale); longer names, sizes ≥ 8 GiB and out-of-range times go in a pax 'x' header
+ * A minimal POSIX tar (ustar + pax extended headers) writer for tar-push.ts: regular files and
+ * folders, which is all a first push streams. Names that fit ustar's name/prefix fields are
+ * stored there as raw UTF-8 bytes (GNU tar, bsdtar and busybox extract them byte-for-byte,
+ * whatever the server's locale); longer names, sizes ≥ 8 GiB and out-of-range times go in a pax 'x' header
  * (UTF-8 by definition; GNU tar 1.34 keeps the bytes even under LANG=C, checked in the tests).
  * No `hdrcharset` record: GNU tar 1.34 warns "unknown extended header keyword" for it.
  */
@@ -12,18 +12,22 @@ export const BLOCK = 512;
 export interface TarFileHeader {
   /** Relative POSIX path inside the archive. */
   readonly path: string;
+  /** 0 for a folder. */
   readonly size: number;
   /** Permission bits. */
   readonly mode: number;
   /** Whole seconds since the epoch. */
   readonly mtime: number;
+  /** A regular file (default), or a folder (so an empty one is created, and with its own mode). */
+  readonly kind?: 'file' | 'dir';
 }
 
 const USTAR_MAX_OCTAL_11 = 0o77777777777; // 8 GiB - 1, and mtimes up to year 2242
 
 /** The bytes before a file's content: [pax header + its records] + ustar header. */
 export function tarHeader(file: TarFileHeader): Buffer {
-  const name = Buffer.from(file.path, 'utf8');
+  const isDir = file.kind === 'dir';
+  const name = Buffer.from(isDir ? `${file.path.replace(/\/+$/, '')}/` : file.path, 'utf8');
   const split = splitUstarName(name);
   const pax: Array<[string, Buffer]> = [];
   if (!split) pax.push(['path', name]);
@@ -35,9 +39,9 @@ export function tarHeader(file: TarFileHeader): Buffer {
     name: split?.name ?? truncateBytes(name, 100),
     prefix: split?.prefix ?? Buffer.alloc(0),
     mode: file.mode & 0o7777,
-    size: file.size > USTAR_MAX_OCTAL_11 ? 0 : file.size,
+    size: isDir || file.size > USTAR_MAX_OCTAL_11 ? 0 : file.size,
     mtime: mtimeFits ? file.mtime : 0,
-    type: '0',
+    type: isDir ? '5' : '0',
   });
   if (pax.length === 0) return ustar;
 
@@ -103,7 +107,7 @@ interface UstarFields {
   mode: number;
   size: number;
   mtime: number;
-  type: '0' | 'x';
+  type: '0' | '5' | 'x';
 }
 
 function ustarHeader(fields: UstarFields): Buffer {

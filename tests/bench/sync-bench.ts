@@ -26,7 +26,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from 'ssh2';
 import { loadIgnoreRules } from '../../main/sync/ignore-rules';
-import { TAR_MIN_FILES, executeSync, prepareSync, type ExecuteOptions, type SyncSession } from '../../main/sync/sync-engine';
+import { scanLocal, type LocalScan } from '../../main/sync/local-scan';
+import { executeSync, prepareSync, type ExecuteOptions, type SyncSession } from '../../main/sync/sync-engine';
 import { SyncState } from '../../main/sync/sync-state';
 import { uploadFiles } from '../../main/sync/transfer';
 import { sftpSession } from '../../main/sync/sftp-client';
@@ -56,7 +57,7 @@ interface Case {
   readonly summary: TreeSummary;
 }
 
-/** ours: the engine as the app runs it (tar for big first pushes); ours-sftp / ours-tar: forced. */
+/** ours: the engine as the app runs it (it picks tar or SFTP); ours-sftp / ours-tar: forced. */
 type Tool = 'ours' | 'ours-sftp' | 'ours-tar' | 'rsync' | 'sftp';
 
 interface Row {
@@ -198,8 +199,8 @@ async function engineSession(client: Client, local: string, target: string, host
   return { localRoot: local, remoteRoot: target, hostLabel: host, client, sftp, state, ignore };
 }
 
-async function runEngine(session: SyncSession, options: ExecuteOptions = {}): Promise<{ actions: number; uploaded: number }> {
-  const prepared = await prepareSync(session, { deleteRemote: false });
+async function runEngine(session: SyncSession, options: ExecuteOptions = {}, localScan?: Promise<LocalScan>): Promise<{ actions: number; uploaded: number; viaTar: number }> {
+  const prepared = await prepareSync(session, { deleteRemote: false, ...(localScan && { localScan }) });
   let filesDone = 0;
   const started = performance.now();
   const sftp = sftpSession(session.sftp);
@@ -216,7 +217,7 @@ async function runEngine(session: SyncSession, options: ExecuteOptions = {}): Pr
   if (report.errors.length > 0 || report.conflicts.length > 0) {
     throw new Error(`${report.errors.length} errors, ${report.conflicts.length} conflicts, e.g. ${JSON.stringify(report.errors[0] ?? report.conflicts[0])}`);
   }
-  return { actions: prepared.plan.actions.length, uploaded: report.uploaded };
+  return { actions: prepared.plan.actions.length, uploaded: report.uploaded, viaTar: report.viaTar };
 }
 
 /** The base lives in the project (.labdesk/state); the trees are shared by every tool, so it goes after each run. */
@@ -224,11 +225,12 @@ async function dropBase(local: string): Promise<void> {
   await rm(path.join(local, '.labdesk'), { recursive: true, force: true });
 }
 
-async function runOurs(bench: Bench, net: Network, local: string, target: string, options: ExecuteOptions = {}): Promise<void> {
+/** As `labdesk sync` runs: the local scan starts before the connection and runs while it is made. */
+async function runOurs(bench: Bench, net: Network, local: string, target: string, options: ExecuteOptions = {}): Promise<{ viaTar: number }> {
   try {
-    await withClient(bench, net, async (client) => {
-      await runEngine(await engineSession(client, local, target, net.name), options);
-    });
+    const localScan = loadIgnoreRules(local).then((ignore) => scanLocal(local, { ignore }));
+    localScan.catch(() => undefined); // reported by prepareSync
+    return await withClient(bench, net, async (client) => runEngine(await engineSession(client, local, target, net.name), options, localScan));
   } finally {
     await dropBase(local);
   }
@@ -289,11 +291,16 @@ async function runCase(bench: Bench, kase: Case, net: Network): Promise<void> {
   const bigFile = isFile ? path.join(kase.local, 'checkpoint.bin') : '';
   // Interleaved, so a burst of load from the other users of the machine hits every tool alike.
   for (let round = 0; round < bench.runs; round++) {
-    await measure(bench, row, 'ours', net, kase, (target) => runOurs(bench, net, kase.local, target));
+    let oursUsedTar = false;
+    await measure(bench, row, 'ours', net, kase, async (target) => {
+      oursUsedTar = (await runOurs(bench, net, kase.local, target)).viaTar > 0;
+    });
     if (!isFile) {
-      // 'ours' takes the tar path from TAR_MIN_FILES new files up: show the other path too.
-      const other: Tool = kase.summary.files >= TAR_MIN_FILES ? 'ours-sftp' : 'ours-tar';
-      await measure(bench, row, other, net, kase, (target) => runOurs(bench, net, kase.local, target, { tar: other === 'ours-tar' }));
+      // 'ours' chooses tar or SFTP itself (sync-engine.ts chooseTarMode): show the other path too.
+      const other: Tool = oursUsedTar ? 'ours-sftp' : 'ours-tar';
+      await measure(bench, row, other, net, kase, async (target) => {
+        await runOurs(bench, net, kase.local, target, { tar: other === 'ours-tar' });
+      });
     }
     await measure(bench, row, 'rsync', net, kase, (target) => runRsync(bench, net, kase.local, target));
 

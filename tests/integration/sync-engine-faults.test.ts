@@ -83,6 +83,88 @@ describe('sync engine on a real sshd: tar path and safety', { skip }, () => {
     assert.equal((await readdir(remote)).includes('.labdesk'), false);
   });
 
+  test('tar path: each topmost new folder goes in with one RENAME, empty folders and folder modes too, all in the base', async () => {
+    const local = await shm.make('labdesk-eng-folders-local-');
+    const remote = path.join(await shm.make('labdesk-eng-folders-remote-'), 'p');
+    await writeTree(local, { ...manyFiles(200), 'README.md': 'top', 'docs/a/b/deep.md': 'deep' });
+    await mkdir(path.join(local, 'empty/inner'), { recursive: true });
+    await chmod(path.join(local, 'docs/a'), 0o750);
+    const session = await sessionFor(client, sftp, local, remote, 'gpu-folders');
+    const prepared = await prepareSync(session, { deleteRemote: false });
+    const renames: string[] = [];
+    const raw = sftp as unknown as { rename: (...args: unknown[]) => unknown };
+    const original = raw.rename;
+    raw.rename = function (this: unknown, ...args: unknown[]) {
+      renames.push(String(args[1]));
+      return original.apply(this, args);
+    };
+    try {
+      const report = await executeSync(session, prepared, { tar: true });
+      assert.deepEqual(report.errors, []);
+      assert.deepEqual(report.conflicts, []);
+      assert.equal(report.uploaded, 202);
+      assert.equal(report.viaTar, 202);
+    } finally {
+      raw.rename = original;
+    }
+    // src, docs and empty go in whole; README.md, in the root that existed, on its own.
+    assert.deepEqual(renames.map((target) => path.relative(remote, target)).sort(), ['README.md', 'docs', 'empty', 'src']);
+    assert.equal(await readFile(path.join(remote, 'docs/a/b/deep.md'), 'utf8'), 'deep');
+    assert.equal(await readFile(path.join(remote, 'src/m3/f7.py'), 'utf8'), 'x = 7\n');
+    assert.equal((await lstat(path.join(remote, 'empty/inner'))).isDirectory(), true);
+    assert.equal((await lstat(path.join(remote, 'docs/a'))).mode & 0o777, 0o750);
+    for (const dir of ['src', 'src/m0', 'docs', 'docs/a', 'docs/a/b', 'empty', 'empty/inner']) assert.equal(session.state.entries.get(dir)?.kind, 'dir', dir);
+    assert.ok(session.state.entries.get('src/m1/f1.py')?.remote, 'files in a moved folder are in the base with their stamp');
+    assert.deepEqual(await readdir(remote).then((names) => names.sort()), ['README.md', 'docs', 'empty', 'src']);
+    // A second sync has nothing to do.
+    const again = await prepareSync(session, { deleteRemote: false });
+    assert.deepEqual(again.plan.actions.filter((action) => action.type === 'upload' || action.type === 'mkdir' || action.type === 'conflict'), []);
+  });
+
+  test('tar path: a new folder that appeared on the server during the push is not replaced; its files go one by one, nothing overwritten', async () => {
+    const local = await shm.make('labdesk-eng-appeared-local-');
+    const remote = path.join(await shm.make('labdesk-eng-appeared-remote-'), 'p');
+    await writeTree(local, { ...manyFiles(40), 'other/x.txt': 'x' });
+    const session = await sessionFor(client, sftp, local, remote, 'gpu-appeared');
+    const prepared = await prepareSync(session, { deleteRemote: false });
+    // After the plan, someone creates src/m1 on the server with a file of their own.
+    await mkdir(path.join(remote, 'src/m1'), { recursive: true });
+    await writeFile(path.join(remote, 'src/m1/f1.py'), 'theirs');
+
+    const report = await executeSync(session, prepared, { tar: true });
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(report.conflicts.map((conflict) => conflict.path), ['src/m1/f1.py']);
+    assert.equal(report.uploaded, 40);
+    assert.equal(await readFile(path.join(remote, 'src/m1/f1.py'), 'utf8'), 'theirs');
+    assert.equal(await readFile(path.join(remote, 'src/m1/f5.py'), 'utf8'), 'x = 5\n');
+    assert.equal(await readFile(path.join(remote, 'src/m2/f2.py'), 'utf8'), 'x = 2\n');
+    assert.equal(await readFile(path.join(remote, 'other/x.txt'), 'utf8'), 'x');
+    assert.equal(session.state.entries.has('src/m1/f1.py'), false, 'no base for a write that did not happen');
+    assert.deepEqual(await findTempFiles(remote), []);
+    assert.equal((await readdir(remote)).includes('.labdesk'), false, 'no staging folder left');
+  });
+
+  test('tar path: a new folder that became a link on the server during the push: nothing is written through it', async () => {
+    const local = await shm.make('labdesk-eng-tarlink-local-');
+    const base = await shm.make('labdesk-eng-tarlink-remote-');
+    const remote = path.join(base, 'p');
+    const outside = path.join(base, 'scratch');
+    await mkdir(outside);
+    await writeTree(local, { ...manyFiles(20), 'ok/c.txt': 'c' });
+    const session = await sessionFor(client, sftp, local, remote, 'gpu-tarlink');
+    const prepared = await prepareSync(session, { deleteRemote: false });
+    await mkdir(remote);
+    await symlink(outside, path.join(remote, 'src'));
+
+    const report = await executeSync(session, prepared, { tar: true });
+    assert.deepEqual(await readdir(outside), [], 'nothing was written through the link');
+    assert.ok(report.errors.some((error) => error.path === 'src' && /symbolic link/.test(error.message)), JSON.stringify(report.errors));
+    assert.ok(report.errors.some((error) => error.path === 'src/m0/f0.py' && /not uploaded.*symbolic link/.test(error.message)), JSON.stringify(report.errors));
+    assert.equal(await readFile(path.join(remote, 'ok/c.txt'), 'utf8'), 'c');
+    assert.equal((await lstat(path.join(remote, 'src'))).isSymbolicLink(), true, 'the link is left as it is');
+    assert.equal((await readdir(remote)).includes('.labdesk'), false, 'no staging folder left');
+  });
+
   // The shared first push ('auto'): SFTP starts at once; when tar's shell is ready, tar takes
   // the files SFTP has not started if SFTP would need longer than tarWorthSeconds for them.
   for (const worth of [0, Infinity]) {
