@@ -169,19 +169,21 @@ export async function pushWithTar(
     file.failure ??= { code, message };
   };
 
-  await Promise.all(
-    files.map(async (file) => {
-      if (!validRelative(file.rel) || file.rel.split('/')[0] === '.labdesk') {
-        return reportFail(file, 'failed', `Not pushed: ${JSON.stringify(file.rel)} is not a relative path inside the project.`);
-      }
-      // Shared with another transfer: the files this push gets are opened (and checked) as they are read.
-      if (options.claim) return;
+  const unknown: FileState[] = [];
+  for (const file of files) {
+    if (!validRelative(file.rel) || file.rel.split('/')[0] === '.labdesk') {
+      reportFail(file, 'failed', `Not pushed: ${JSON.stringify(file.rel)} is not a relative path inside the project.`);
+    } else if (file.known) {
       // The caller's scan saw it as a regular file: a file that has changed since fails when it
       // is read. (An lstat per file here cost ~0.25 s for 5,000 files before the exec went out.)
-      if (file.known) {
-        file.size = file.known.size;
-        return;
-      }
+      file.size = file.known.size;
+    } else if (!options.claim) {
+      // Shared with another transfer, the files this push gets are opened (and checked) as they are read.
+      unknown.push(file);
+    }
+  }
+  await Promise.all(
+    unknown.map(async (file) => {
       const stats = await lstat(file.localPath).catch((error: Error) => error);
       if (stats instanceof Error) return reportFail(file, 'failed', `Could not read ${file.localPath}: ${stats.message}`);
       if (!stats.isFile()) return reportFail(file, 'failed', `Not pushed: ${file.localPath} is not a regular file (tar push sends regular files only).`);
