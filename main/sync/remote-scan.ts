@@ -58,13 +58,15 @@ export async function scanRemote(transport: RemoteScanTransport, remoteRoot: str
   options.signal?.throwIfAborted();
   const viaSftp = async (signal?: AbortSignal): Promise<RemoteScan> => {
     // The walk starts at once. OpenSSH answers OPENDIR of a missing root or of a file with
-    // NO_SUCH_FILE alike, which the walk takes for "nothing there"; so an empty result (only)
-    // costs one more round trip to tell a missing root from a file and an empty folder.
+    // NO_SUCH_FILE alike, which the walk takes for "nothing there"; a STAT of the root, sent
+    // with it, tells a missing root from a file and an empty folder without another round trip.
+    const rootKind = statRoot(session, root, host);
+    rootKind.catch(() => undefined); // looked at only when the walk finds nothing or fails
     const entries = await scanWithSftp(session, root, host, { ...options, ...(signal && { signal }) }).catch(async (error: unknown) => {
-      await statRoot(session, root, host); // a root that is not a folder is the better error
+      await rootKind; // a root that is not a folder is the better error
       throw error;
     });
-    if (entries.length === 0) await statRoot(session, root, host);
+    if (entries.length === 0) await rootKind;
     return { entries, method: 'sftp' };
   };
   if (options.method === 'sftp') return viaSftp();

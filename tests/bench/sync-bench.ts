@@ -225,12 +225,21 @@ async function dropBase(local: string): Promise<void> {
   await rm(path.join(local, '.labdesk'), { recursive: true, force: true });
 }
 
-/** As `labdesk sync` runs: the local scan starts before the connection and runs while it is made. */
+/**
+ * As `labdesk sync` runs (cli/sync-command.ts openTarget): the ignore rules, the base and the
+ * local scan are loaded while the connection is made.
+ */
 async function runOurs(bench: Bench, net: Network, local: string, target: string, options: ExecuteOptions = {}): Promise<{ viaTar: number }> {
   try {
-    const localScan = loadIgnoreRules(local).then((ignore) => scanLocal(local, { ignore }));
-    localScan.catch(() => undefined); // reported by prepareSync
-    return await withClient(bench, net, async (client) => runEngine(await engineSession(client, local, target, net.name), options, localScan));
+    const ignoring = loadIgnoreRules(local);
+    const localScan = ignoring.then((ignore) => scanLocal(local, { ignore }));
+    const loading = SyncState.load(local, { target: 'bench', host: net.name, remoteRoot: target });
+    for (const early of [ignoring, localScan, loading]) early.catch(() => undefined); // awaited below
+    return await withClient(bench, net, async (client) => {
+      const sftp = await openSftp(client);
+      const session: SyncSession = { localRoot: local, remoteRoot: target, hostLabel: net.name, client, sftp, state: await loading, ignore: await ignoring };
+      return runEngine(session, options, localScan);
+    });
   } finally {
     await dropBase(local);
   }
