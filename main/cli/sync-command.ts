@@ -10,7 +10,8 @@ import { defaultConfigDir } from '../settings/config-dir';
 import { loadIgnoreRules } from '../sync/ignore-rules';
 import { scanLocal, type LocalScan } from '../sync/local-scan';
 import { summarisePlan } from '../sync/plan';
-import { executeSync, prepareSync, type SyncReport, type SyncSession } from '../sync/sync-engine';
+import { executeSync, prepareSync, tarShellWorthStarting, type SyncReport, type SyncSession } from '../sync/sync-engine';
+import { startTarShell, type TarShell } from '../sync/tar-shell';
 import { SyncState } from '../sync/sync-state';
 import { timedPhase } from '../sync/sync-timing';
 import { parseTargetSpec, type SyncTarget } from '../sync/target-spec';
@@ -40,7 +41,12 @@ export interface OpenedTarget {
   readonly connect: () => Promise<SshSession>;
   /** With scanWhileConnecting: the local root's scan, started before connecting, for the first prepareSync. */
   readonly firstLocalScan?: Promise<LocalScan>;
+  /** A shell started for a likely tar push (sync-engine.ts tarShellWorthStarting); pass it to executeSync. */
+  readonly tarShell?: TarShell;
 }
+
+/** How long an unused early tar shell gets to leave its rc files before the connection closes. */
+const UNUSED_SHELL_EXIT_MS = 3_000;
 
 /** Resolves the project, the target and ssh config, connects, and loads the base. Shared by sync and watch. */
 export async function openTarget(
@@ -49,6 +55,8 @@ export async function openTarget(
   options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> & {
     /** Scan the local root while connecting (not for watch: it must start watching before it scans). */
     scanWhileConnecting?: boolean;
+    /** With scanWhileConnecting: start a tar push's shell early when the push looks like one for tar. */
+    prestartTarShell?: boolean;
   },
 ): Promise<OpenedTarget> {
   const localRoot = await realpath(path.resolve(localDir)).catch(() => {
@@ -87,14 +95,22 @@ export async function openTarget(
   // Awaited (and reported) by the first prepareSync, or dropped with a failed connect.
   ignoring.catch(() => undefined);
   firstLocalScan?.catch(() => undefined);
+  let scanned: LocalScan | undefined;
+  void firstLocalScan?.then((scan) => void (scanned = scan), () => undefined);
   const ssh = await connect();
+  let tarShell: TarShell | undefined;
   try {
-    const sftp = await openSftp(ssh.client);
     const state = await loading;
+    // A big first push will likely go through tar (sync-engine.ts chooseTarMode): its shell
+    // starts now, so its rc files run while the SFTP channel opens and both sides are scanned
+    // and planned. executeSync uses it or answers it N.
+    if (options.prestartTarShell && scanned && tarShellWorthStarting(scanned, state.entries.size)) tarShell = startTarShell(ssh.client, target.remoteRoot);
+    const sftp = await openSftp(ssh.client);
     const ignore = await ignoring;
     const session = { localRoot, remoteRoot: target.remoteRoot, hostLabel, client: ssh.client, sftp, state, ignore };
-    return { session, ssh, target, ignoreExtra: project.ignore, connect, ...(firstLocalScan && { firstLocalScan }) };
+    return { session, ssh, target, ignoreExtra: project.ignore, connect, ...(firstLocalScan && { firstLocalScan }), ...(tarShell && { tarShell }) };
   } catch (error) {
+    tarShell?.release();
     ssh.close();
     throw error;
   }
@@ -102,7 +118,7 @@ export async function openTarget(
 
 /** `labdesk sync LOCAL_DIR TARGET`: one push, then exit 0 (in sync), 3 (conflicts remain) or 1 (error). */
 export async function runSyncCommand(localDir: string, targetSpec: string, options: SyncCommandOptions): Promise<number> {
-  const opened = await openTarget(localDir, targetSpec, { ...options, scanWhileConnecting: true });
+  const opened = await openTarget(localDir, targetSpec, { ...options, scanWhileConnecting: true, prestartTarShell: !options.dryRun });
   const { session } = opened;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
@@ -117,6 +133,7 @@ export async function runSyncCommand(localDir: string, targetSpec: string, optio
     }
     const progress = process.stderr.isTTY && !options.json;
     const report = await executeSync(session, prepared, {
+      ...(opened.tarShell && { tarShell: opened.tarShell }),
       ...(progress && {
         onProgress: (p) => process.stderr.write(`\r  ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}   `),
       }),
@@ -130,6 +147,12 @@ export async function runSyncCommand(localDir: string, targetSpec: string, optio
     if (report.errors.length > 0) return EXIT_ERROR;
     return report.conflicts.length > 0 ? EXIT_CONFLICTS : EXIT_IN_SYNC;
   } finally {
+    // An unused early shell was answered N: let it leave its rc files by itself before the
+    // connection closes under it.
+    if (opened.tarShell && !opened.tarShell.adopted) {
+      opened.tarShell.release();
+      await Promise.race([opened.tarShell.closed, new Promise((resolve) => setTimeout(resolve, UNUSED_SHELL_EXIT_MS).unref())]);
+    }
     opened.ssh.close();
   }
 }

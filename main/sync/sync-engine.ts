@@ -16,6 +16,7 @@ import type { BaseEntry, LocalEntry, PlanAction, PlanWarning, RemoteEntry, SyncP
 import { timedPhase, timingMark } from './sync-timing';
 import { sftpSession } from './sftp-client';
 import { pushWithTar } from './tar-push';
+import type { TarShell } from './tar-shell';
 import { uploadFiles, type UploadItem, type UploadResult } from './transfer';
 
 /** One target's sync: both roots, the open connection, and the base kept for it. */
@@ -269,6 +270,29 @@ export interface ExecuteOptions {
   tarMinFiles?: number;
   /** 'auto': tar takes over only if SFTP would need longer than this for the rest (default TAR_WORTH_SECONDS). */
   tarWorthSeconds?: number;
+  /**
+   * A shell started for a tar push before the plan was made (startTarShell, for the session's
+   * remote root): 'auto' then takes tar alone for a big first push whatever the round trip (the
+   * shell's start is paid already). Declined when unused.
+   */
+  tarShell?: TarShell;
+}
+
+/**
+ * Whether a first push is likely to go through tar alone (TarMode 'owned'), so that starting
+ * its shell before the plan is worth it: no base yet, and a local tree of TAR_OWNED_MIN_FILES
+ * files or more, TAR_OWNED_MAX_BYTES at most.
+ */
+export function tarShellWorthStarting(local: LocalScan, baseEntries: number): boolean {
+  if (baseEntries > 0) return false;
+  let files = 0;
+  let bytes = 0;
+  for (const entry of local.entries) {
+    if (entry.kind !== 'file') continue;
+    files += 1;
+    bytes += entry.size;
+  }
+  return files >= TAR_OWNED_MIN_FILES && bytes <= TAR_OWNED_MAX_BYTES;
 }
 
 /**
@@ -302,7 +326,10 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
   };
   const byType = <T extends PlanAction['type']>(type: T) => plan.actions.filter((action): action is Extract<PlanAction, { type: T }> => action.type === type);
 
-  if (plan.halted) throw new Error(plan.halted);
+  if (plan.halted) {
+    options.tarShell?.release();
+    throw new Error(plan.halted);
+  }
 
   for (const action of plan.actions) {
     if (action.type === 'conflict') conflicts.push({ path: action.path, reason: action.reason, message: conflictMessage(action, session.hostLabel) });
@@ -436,6 +463,7 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
       if (!prepared.local.has(entryPath) && !prepared.remote.has(entryPath) && !planned.has(entryPath)) session.state.forget(entryPath);
     }
   } finally {
+    options.tarShell?.release(); // not needed after all, or the push was cut short before tar
     await timedPhase('state-save', () => saveSoon(true));
   }
 
@@ -455,7 +483,8 @@ function chooseTarMode(session: SyncSession, uploads: readonly UploadAction[], o
   const freshBytes = fresh.reduce((sum, action) => sum + action.local.size, 0);
   const roundTrip = sftpSession(session.sftp).roundTripMs; // Infinity until a first reply
   const longLink = Number.isFinite(roundTrip) && roundTrip >= TAR_OWNED_MIN_RTT_MS;
-  if (longLink && fresh.length >= TAR_OWNED_MIN_FILES && freshBytes <= TAR_OWNED_MAX_BYTES) return 'owned';
+  const shellStarted = options.tarShell !== undefined && !options.tarShell.answered;
+  if ((longLink || shellStarted) && fresh.length >= TAR_OWNED_MIN_FILES && freshBytes <= TAR_OWNED_MAX_BYTES) return 'owned';
   return fresh.length >= (options.tarMinFiles ?? TAR_MIN_FILES) ? 'shared' : 'none';
 }
 
@@ -603,6 +632,7 @@ async function pushUploads(
         localStats: indices.map((index) => (uploads[index] as UploadAction).local),
         ...(!forced && { claim: (k: number) => claim('tar', indices[k] as number), onStreaming: startStreamingIfWorthIt }),
         ...(forced && folders && { newDirs: folders.dirs, onDirPlaced: folders.placed }),
+        ...(forced && options.tarShell && { shell: options.tarShell }),
         onProgress: report('tar'),
       },
     );

@@ -21,19 +21,20 @@
  * applies the modes exactly instead of through the umask. Only regular files are pushed: pass
  * symlinks to the SFTP path. Requires a POSIX shell and tar on the server.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Client, ClientChannel, SFTPWrapper, Stats } from 'ssh2';
+import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { shellCommand } from '../ssh/shell-quote';
 import type { NewRemoteDir } from './remote-ops';
-import { findCommand, parseFindOutput } from './remote-scan';
+import { parseFindOutput } from './remote-scan';
 import { BacklogGate, channelWindowInUse, windowLimitFor, type ChannelLike, type ProtocolLike } from './channel-window';
 import { readWholeFile } from './local-reader';
 import { SftpError, sftpSession, type SftpSession } from './sftp-client';
 import type { RemoteStamp } from './sync-types';
 import { timedPhase, timingMark } from './sync-timing';
 import { tarHeader, padding, tarTrailer } from './transfer-tar';
+import { TarShell, newStagingPath, tarShellCommand, type ExtractOutcome } from './tar-shell';
 import { Progress, ensureRemoteDirs, stampOf, type UploadFailureCode, type UploadProgress, type UploadResult } from './transfer';
 
 export interface TarPushOptions {
@@ -74,6 +75,11 @@ export interface TarPushOptions {
   /** Called with each of `newDirs` once it is in place on the server. */
   readonly onDirPlaced?: (rel: string) => void;
   /**
+   * A shell started earlier for this push (startTarShell: same root, no target folders to
+   * make). Used instead of a new exec; declined if the push ends up not needing it.
+   */
+  readonly shell?: TarShell;
+  /**
    * What the caller's scan saw of each file (aligned with `relativePaths`): small files are then
    * read in one call, with no FileHandle and no stat of their own (per file, that is most of
    * the client's CPU in a push of thousands of small files).
@@ -88,20 +94,6 @@ export interface LocalStat {
   readonly mtimeMs: number;
 }
 
-const READY_MARKER = 'LABDESK-TAR-READY';
-
-/**
- * Run before READY: grows the shell's stdin pipe (sshd → tar) from 64 KiB to 1 MiB, the most an
- * unprivileged process may ask for (/proc/sys/fs/pipe-max-size). Why: whatever the pipe cannot
- * take waits in sshd's channel buffer, which OpenSSH grows by allocating, copying and zeroing
- * the whole buffer per arriving packet (channel-window.ts); with a 1 MiB pipe most of a burst
- * goes straight into the pipe instead. Measured at 20 ms RTT, 5,000 files (with nothing sent
- * before READY): exec → READY 0.59–0.72 s instead of 0.96–1.01 s, the stream as fast as before.
- * F_SETPIPE_SZ is fcntl 1031 on Linux; perl is in every Debian/Ubuntu/RHEL base system. Where
- * either is missing, or the call fails, the push goes on with the default pipe.
- */
-const GROW_STDIN_PIPE = `perl -e 'fcntl(STDIN, 1031, 1048576)' 2>/dev/null; `;
-
 /** Files whose content is read ahead of the stream (small files only). */
 const READ_AHEAD_FILES = 32;
 const READ_AHEAD_MAX_SIZE = 1024 * 1024;
@@ -113,8 +105,6 @@ const MOVES_IN_FLIGHT = 1024;
 const MAX_COMMAND_BYTES = 128 * 1024;
 /** rm -rf runs through the login shell, whose rc files may take seconds on a busy server. */
 const CLEANUP_TIMEOUT_MS = 30_000;
-/** The staging listing printed after tar (~70 bytes a file); beyond this the moves LSTAT instead. */
-const MAX_LISTING_BYTES = 32 * 1024 * 1024;
 
 interface FileState {
   /** Position in `relativePaths`. */
@@ -198,9 +188,16 @@ export async function pushWithTar(
     return files.map((file) => file.result ?? fail(file, file.failure?.code ?? 'failed', file.failure?.message ?? 'Not pushed.'));
   };
   const pushable = files.filter((file) => !file.failure);
-  if (pushable.length === 0) return finish();
+  // A shell started earlier for this push is taken over (one for another root is declined).
+  const given = options.shell?.root === root && !options.shell.answered ? options.shell : undefined;
+  if (given) given.adopted = true;
+  else options.shell?.release();
+  if (pushable.length === 0) {
+    given?.decline();
+    return finish();
+  }
 
-  const staging = path.posix.join(root, '.labdesk', `incoming-${randomBytes(6).toString('hex')}`);
+  const staging = given?.staging ?? newStagingPath(root);
   const newDirs = options.claim ? [] : [...(options.newDirs ?? [])].sort((a, b) => (a.path < b.path ? -1 : 1));
   const newDirNames = new Set(newDirs.map((dir) => dir.path));
   for (const file of pushable) file.folder = topmostNewFolder(file.rel, newDirNames);
@@ -208,32 +205,16 @@ export async function pushWithTar(
   const dirs = leafDirs(pushable.filter((file) => !file.folder).map((file) => path.posix.dirname(file.remotePath)));
   const createParents = options.createParents ?? true;
   const makeDirs = createParents && dirs.length > 0 ? `${shellCommand(['mkdir', '-p', '--', ...dirs])} 2>/dev/null; ` : '';
-  const inlineDirs = makeDirs.length <= MAX_COMMAND_BYTES;
-  // A .labdesk that is a link would put the staging folder (and rm -rf) somewhere else.
-  const labdesk = path.posix.join(root, '.labdesk');
-  const refuseLink = `if ${shellCommand(['test', '-h', labdesk])}; then echo ${shellCommand([`${labdesk} is a symbolic link`])} >&2; exit 3; fi; `;
-  // mkdir failures for target folders are not fatal: those files fail to move in, one by one.
-  // READY on stdout says the login shell has started. Then one byte on stdin decides: Y, and
-  // the archive follows; N (nothing left to send), and the shell exits having created nothing.
-  // A push that is no longer needed thus never kills a shell still in its rc files (killing
-  // `pyenv rehash` there leaves a lock that stalls every later login shell for 60 s).
-  const command =
-    refuseLink +
-    GROW_STDIN_PIPE +
-    `${shellCommand(['printf', '%s', READY_MARKER])} && go=$(dd bs=1 count=1 2>/dev/null) && [ "$go" = Y ] && ` +
-    `${shellCommand(['mkdir', '-p', '--', staging])} && { ` +
-    (inlineDirs ? makeDirs : '') +
-    `${shellCommand(['tar', '-xpf', '-', '-C', staging])} && { ${findCommand(staging)} 2>/dev/null; true; }; }`;
-
-  // ready: the login shell has started; go: it was told to go on (so it may have created staging).
-  const shell = { ready: false, go: false };
+  // A shell started earlier runs a command without them: they are made over SFTP then.
+  const inlineDirs = !given && makeDirs.length <= MAX_COMMAND_BYTES;
+  const shell = given ?? new TarShell(client, tarShellCommand(root, staging, inlineDirs ? makeDirs : ''), root, staging);
   // The SFTP channel for the moves opens while the archive streams (it takes a few round trips).
   const ownSftp = options.sftp ? undefined : openSftp(client).then((sftp) => sftp, (error: Error) => error);
   try {
     // 1. Stream the archive.
     let extract: ExtractOutcome;
     try {
-      extract = await streamArchive(client, command, pushable, newDirs, progress, options, host, shell);
+      extract = await streamArchive(shell, client, pushable, newDirs, progress, options);
     } catch (error) {
       const cancelled = error instanceof Cancelled;
       for (const file of pushable) {
@@ -241,7 +222,7 @@ export async function pushWithTar(
         else reportFail(file, 'failed', `Could not push ${file.remotePath} to ${host}: ${(error as Error).message}`);
       }
       // Never told to go on (closed before READY, or answered N): it created no staging folder.
-      if (shell.go) await cleanupStaging(client, staging, root);
+      if (shell.wentAhead) await cleanupStaging(client, staging, root);
       return finish();
     }
     if (extract.code !== 0) {
@@ -311,14 +292,6 @@ function openSftp(client: Client): Promise<SFTPWrapper> {
   return new Promise((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))));
 }
 
-interface ExtractOutcome {
-  readonly code: number | null;
-  readonly signal: string | undefined;
-  readonly stderr: string;
-  /** What the command printed after the READY marker (the staging listing). */
-  readonly stdout: Buffer;
-}
-
 function classifyTarFailure(outcome: ExtractOutcome, host: string, staging: string): { code: UploadFailureCode; message: string } {
   const detail = outcome.stderr.trim().split('\n').slice(0, 3).join(' / ') || `exit ${outcome.code ?? outcome.signal ?? 'unknown'}`;
   if (/No space left on device|Disk quota exceeded/i.test(outcome.stderr)) {
@@ -334,148 +307,73 @@ function classifyTarFailure(outcome: ExtractOutcome, host: string, staging: stri
 }
 
 async function streamArchive(
+  shell: TarShell,
   client: Client,
-  command: string,
   files: FileState[],
   folders: readonly NewRemoteDir[],
   progress: Progress,
   options: TarPushOptions,
-  host: string,
-  shell: { ready: boolean; go: boolean },
 ): Promise<ExtractOutcome> {
   const { signal } = options;
-  if (signal?.aborted) throw new Cancelled();
-  timingMark('tar: exec sent');
-  const channel = await new Promise<ClientChannel>((resolve, reject) =>
-    client.exec(command, (error, ch) => (error ? reject(error) : resolve(ch))),
-  );
-  timingMark('tar: exec channel open');
-  let stderr = '';
-  let exitCode: number | null = null;
-  let exitSignal: string | undefined;
-  let closed = false;
-  const closedPromise = new Promise<void>((resolve) => {
-    channel.on('close', () => {
-      closed = true;
-      resolve();
-    });
-  });
-  channel.on('exit', (code: number | null, sig?: string) => {
-    exitCode = code;
-    exitSignal = sig ?? undefined;
-  });
-  // tar -x prints nothing on stdout: only the shell's rc files, our READY marker, then find's
-  // listing of the staging folder.
-  let stdout = '';
-  const listing: Buffer[] = [];
-  let listingBytes = 0;
-  let markReady: (ready: boolean) => void = () => undefined;
-  const ready = new Promise<boolean>((resolve) => (markReady = resolve));
-  void closedPromise.then(() => markReady(false));
-  channel.on('data', (chunk: Buffer) => {
-    if (shell.ready) {
-      listingBytes += chunk.length;
-      if (listingBytes <= MAX_LISTING_BYTES) listing.push(chunk);
-      return;
-    }
-    if (stdout.length > 64 * 1024) return;
-    stdout += chunk.toString('latin1');
-    const marker = stdout.indexOf(READY_MARKER);
-    if (marker >= 0) {
-      // latin1 maps bytes to characters one to one: the rest of the chunk, byte for byte.
-      const rest = Buffer.from(stdout.slice(marker + READY_MARKER.length), 'latin1');
-      listing.push(rest);
-      listingBytes += rest.length;
-      stdout = '';
-      shell.ready = true;
-      timingMark('tar: shell ready');
-      markReady(true);
-    }
-  });
-  channel.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
-  });
-  // Before the go byte the shell may still be in its rc files: answer N and let it exit by
-  // itself (nothing waits for it). After it, tar is running and closing the channel is safe.
-  let goSent = false;
-  let detached = false;
-  const sendGo = () => {
-    if (goSent) return;
-    goSent = true;
-    shell.go = true;
-    channel.write('Y');
-  };
-  const onAbort = () => {
-    if (goSent) return closeQuietly(channel);
-    goSent = true;
-    detached = true;
-    try {
-      channel.end('N');
-    } catch {
-      // the connection is gone already
-    }
-    markReady(false);
-  };
+  const host = options.host ?? 'the server';
+  if (signal?.aborted) {
+    shell.decline();
+    throw new Cancelled();
+  }
+  const channel = await shell.channel;
+  // Cancelled before the go byte: N, and the shell exits by itself; after it, close.
+  const onAbort = () => shell.decline();
   signal?.addEventListener('abort', onAbort, { once: true });
-  // The go byte goes with the archive's first chunk, after READY: a push cancelled while the
-  // shell is still in its rc files answers N instead, and the shell exits by itself.
 
   // Keep sshd's backlog small on a fast link (channel-window.ts); the SFTP channel's fastest
   // reply tells how long the link is.
   const roundTripMs = () => (options.sftp ? sftpSession(options.sftp).roundTripMs : Infinity);
   const window = channelWindowInUse(channel as unknown as ChannelLike, (client as unknown as { _protocol?: ProtocolLike })._protocol, () => backlog.release());
   const backlog = new BacklogGate(() => window?.inUse() ?? 0, () => windowLimitFor(roundTripMs()));
-  void closedPromise.then(() => {
+  void shell.closed.then(() => {
     backlog.close();
     window?.stop();
   });
 
-  const gate = options.claim ? { ready, claim: options.claim, onStreaming: options.onStreaming } : undefined;
+  const gate = options.claim ? { ready: shell.ready, claim: options.claim, onStreaming: options.onStreaming } : undefined;
   const chunks = archiveChunks(files, folders, options.hash ?? false, gate);
   try {
     // Nothing goes before READY: until the shell is past its rc files nobody reads the pipe, and
-    // a window's worth of data would wait in sshd's buffer (see GROW_STDIN_PIPE). (Building the
-    // archive's start meanwhile was slower: on 2 cores it took CPU from the shell's start,
-    // READY 1.0–1.15 s instead of 0.65–0.7, and the stream after it was no faster.)
-    if (!gate) await ready;
+    // a window's worth of data would wait in sshd's buffer (tar-shell.ts GROW_STDIN_PIPE).
+    // (Building the archive's start meanwhile was slower: on 2 cores it took CPU from the
+    // shell's start, READY 1.0–1.15 s instead of 0.65–0.7, and the stream was no faster.) The go
+    // byte goes with the first chunk: a push cancelled while the shell is still in its rc files
+    // answers N instead.
+    if (!gate) await shell.ready;
     for await (const chunk of chunks) {
       if (signal?.aborted) throw new Cancelled();
-      if (closed) break;
+      if (shell.isClosed) break;
       progress.bytes(chunk.content);
-      sendGo();
+      shell.go();
       await backlog.wait();
-      if (closed) break;
+      if (shell.isClosed) break;
       if (!channel.write(chunk.data)) {
-        await Promise.race([new Promise((resolve) => channel.once('drain', resolve)), closedPromise]);
+        await Promise.race([new Promise((resolve) => channel.once('drain', resolve)), shell.closed]);
       }
     }
     if (signal?.aborted) throw new Cancelled();
-    if (!closed) channel.end();
+    if (!shell.isClosed) channel.end();
     timingMark('tar: archive sent');
-    await closedPromise;
+    await shell.closed;
     timingMark('tar: tar + find done');
     if (signal?.aborted) throw new Cancelled();
   } catch (error) {
-    if (!detached) closeQuietly(channel);
+    // Answered N: it exits by itself. Otherwise tar may be running: close the channel.
+    if (!shell.answered || shell.wentAhead) shell.close();
     throw error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     // Stopped early (closed, cancelled): the generator closes the file it was reading.
     await chunks.return(undefined).catch(() => undefined);
   }
-  if (exitCode === null && exitSignal === undefined && !stderr) {
-    return { code: null, signal: undefined, stderr: `the connection to ${host} closed before tar finished`, stdout: Buffer.alloc(0) };
-  }
-  return { code: exitCode, signal: exitSignal, stderr, stdout: listingBytes <= MAX_LISTING_BYTES ? Buffer.concat(listing) : Buffer.alloc(0) };
+  return shell.outcome(host);
 }
 
-function closeQuietly(channel: ClientChannel): void {
-  try {
-    channel.close();
-  } catch {
-    // already closed with the connection
-  }
-}
 
 interface ArchiveChunk {
   readonly data: Buffer;

@@ -27,7 +27,8 @@ import { promisify } from 'node:util';
 import type { Client } from 'ssh2';
 import { loadIgnoreRules } from '../../main/sync/ignore-rules';
 import { scanLocal, type LocalScan } from '../../main/sync/local-scan';
-import { executeSync, prepareSync, type ExecuteOptions, type SyncSession } from '../../main/sync/sync-engine';
+import { executeSync, prepareSync, tarShellWorthStarting, type ExecuteOptions, type SyncSession } from '../../main/sync/sync-engine';
+import { startTarShell } from '../../main/sync/tar-shell';
 import { SyncState } from '../../main/sync/sync-state';
 import { uploadFiles } from '../../main/sync/transfer';
 import { sftpSession } from '../../main/sync/sftp-client';
@@ -235,10 +236,15 @@ async function runOurs(bench: Bench, net: Network, local: string, target: string
     const localScan = ignoring.then((ignore) => scanLocal(local, { ignore }));
     const loading = SyncState.load(local, { target: 'bench', host: net.name, remoteRoot: target });
     for (const early of [ignoring, localScan, loading]) early.catch(() => undefined); // awaited below
+    let scanned: LocalScan | undefined;
+    void localScan.then((scan) => void (scanned = scan), () => undefined);
     return await withClient(bench, net, async (client) => {
+      const state = await loading;
+      // As the CLI does: a push that looks like one for tar gets its shell started now.
+      const tarShell = options.tar !== false && scanned && tarShellWorthStarting(scanned, state.entries.size) ? startTarShell(client, target) : undefined;
       const sftp = await openSftp(client);
-      const session: SyncSession = { localRoot: local, remoteRoot: target, hostLabel: net.name, client, sftp, state: await loading, ignore: await ignoring };
-      return runEngine(session, options, localScan);
+      const session: SyncSession = { localRoot: local, remoteRoot: target, hostLabel: net.name, client, sftp, state, ignore: await ignoring };
+      return runEngine(session, { ...options, ...(tarShell && { tarShell }) }, localScan);
     });
   } finally {
     await dropBase(local);

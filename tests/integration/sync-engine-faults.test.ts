@@ -14,7 +14,8 @@ import { hashRemoteFiles } from '../../main/sync/content-hash';
 import { loadIgnoreRules } from '../../main/sync/ignore-rules';
 import { createRemoteDirs, sweepStaleTemps } from '../../main/sync/remote-ops';
 import { scanRemote } from '../../main/sync/remote-scan';
-import { executeSync, prepareSync, type SyncSession } from '../../main/sync/sync-engine';
+import { TAR_OWNED_MIN_FILES, executeSync, prepareSync, type SyncSession } from '../../main/sync/sync-engine';
+import { startTarShell } from '../../main/sync/tar-shell';
 import { SyncState } from '../../main/sync/sync-state';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
 import { findTempFiles, writeTree } from '../fixtures/temp-project';
@@ -163,6 +164,38 @@ describe('sync engine on a real sshd: tar path and safety', { skip }, () => {
     assert.equal(await readFile(path.join(remote, 'ok/c.txt'), 'utf8'), 'c');
     assert.equal((await lstat(path.join(remote, 'src'))).isSymbolicLink(), true, 'the link is left as it is');
     assert.equal((await readdir(remote)).includes('.labdesk'), false, 'no staging folder left');
+  });
+
+  test('a tar shell started before the plan is taken over by a big first push (tar alone, even on loopback)', async () => {
+    const local = await shm.make('labdesk-eng-early-local-');
+    const remote = path.join(await shm.make('labdesk-eng-early-remote-'), 'p');
+    const tree = manyFiles(TAR_OWNED_MIN_FILES);
+    await writeTree(local, tree);
+    const session = await sessionFor(client, sftp, local, remote, 'gpu-early');
+    const shell = startTarShell(client, remote);
+    const report = await executeSync(session, await prepareSync(session, { deleteRemote: false }), { tarShell: shell });
+    assert.deepEqual(report.errors, []);
+    assert.equal(report.uploaded, TAR_OWNED_MIN_FILES);
+    assert.equal(report.viaTar, TAR_OWNED_MIN_FILES, 'tar placed every file');
+    assert.equal(shell.adopted, true);
+    assert.equal(await readFile(path.join(remote, 'src/m2/f6.py'), 'utf8'), 'x = 6\n');
+    assert.equal((await readdir(remote)).includes('.labdesk'), false, 'no staging folder left');
+  });
+
+  test('a tar shell started before the plan and not needed is answered N: it exits by itself and creates nothing', async () => {
+    const local = await shm.make('labdesk-eng-unused-local-');
+    const remote = path.join(await shm.make('labdesk-eng-unused-remote-'), 'p');
+    await writeTree(local, manyFiles(10));
+    const session = await sessionFor(client, sftp, local, remote, 'gpu-unused');
+    const shell = startTarShell(client, remote);
+    const report = await executeSync(session, await prepareSync(session, { deleteRemote: false }), { tarShell: shell });
+    assert.equal(report.uploaded, 10);
+    assert.equal(report.viaTar, 0);
+    assert.equal(shell.adopted, false);
+    // The shell was not killed: it read N, skipped tar and exited with the channel.
+    await Promise.race([shell.closed, new Promise((_resolve, reject) => setTimeout(() => reject(new Error('the declined shell did not exit')), 15_000))]);
+    assert.equal(shell.wentAhead, false);
+    assert.equal((await readdir(remote)).includes('.labdesk'), false, 'no staging folder was made');
   });
 
   // The shared first push ('auto'): SFTP starts at once; when tar's shell is ready, tar takes
