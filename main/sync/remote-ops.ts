@@ -101,29 +101,15 @@ export interface NewRemoteDir {
 }
 
 /**
- * Creates the plan's new folders below `root` with pipelined requests instead of one lstat per
- * path component per folder: first one round of LSTATs of the existing folders they go into
- * (each must still be a folder, not a link: nothing is created through a remote link below the
- * root), then one round of MKDIRs per depth level, parents before children. Level by level,
- * because a MKDIR that fails since its name has meanwhile become a link must stop the MKDIRs
- * below it. Returns the folders that could not be created, with the reason; a folder that
- * already exists as a real folder (another client made it) counts as created.
+ * The folders that new ones (`dirs`, root-relative) go into and that exist already, up to (not
+ * including) the root: each must still be a real folder, not a link (nothing is ever created
+ * through one) nor anything else. Returns the ones that are not, with why. One pipelined LSTAT each.
  */
-export async function createRemoteDirs(sftp: SFTPWrapper, root: string, dirs: readonly NewRemoteDir[], host?: string): Promise<Map<string, Error>> {
-  const session = sftpSession(sftp, host);
+export async function checkExistingParents(sftp: SFTPWrapper, root: string, dirs: readonly NewRemoteDir[]): Promise<Map<string, Error>> {
   const failed = new Map<string, Error>();
   const wanted = new Set(dirs.map((dir) => dir.path));
   const absolute = (relative: string) => `${root}/${relative}`;
   const parentOf = (relative: string) => (relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '');
-  const failedAbove = (relative: string) => {
-    for (let up = parentOf(relative); up !== ''; up = parentOf(up)) {
-      const reason = failed.get(up);
-      if (reason) return reason;
-    }
-    return undefined;
-  };
-
-  // Round 1: the existing folders the new ones go into, up to (not including) the root.
   const existing = new Set<string>();
   for (const dir of wanted) {
     for (let up = parentOf(dir); up !== '' && !wanted.has(up) && !existing.has(up); up = parentOf(up)) existing.add(up);
@@ -136,6 +122,33 @@ export async function createRemoteDirs(sftp: SFTPWrapper, root: string, dirs: re
       else if (kind !== 'dir') failed.set(dir, new Error(`${absolute(dir)} is no longer a folder on the server.`));
     }),
   );
+  return failed;
+}
+
+/**
+ * Creates the plan's new folders below `root` with pipelined requests instead of one lstat per
+ * path component per folder: first one round of LSTATs of the existing folders they go into
+ * (each must still be a folder, not a link: nothing is created through a remote link below the
+ * root), then one round of MKDIRs per depth level, parents before children. Level by level,
+ * because a MKDIR that fails since its name has meanwhile become a link must stop the MKDIRs
+ * below it. Returns the folders that could not be created, with the reason; a folder that
+ * already exists as a real folder (another client made it) counts as created.
+ */
+export async function createRemoteDirs(sftp: SFTPWrapper, root: string, dirs: readonly NewRemoteDir[], host?: string): Promise<Map<string, Error>> {
+  const session = sftpSession(sftp, host);
+  const failed = new Map<string, Error>();
+  const absolute = (relative: string) => `${root}/${relative}`;
+  const parentOf = (relative: string) => (relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '');
+  const failedAbove = (relative: string) => {
+    for (let up = parentOf(relative); up !== ''; up = parentOf(up)) {
+      const reason = failed.get(up);
+      if (reason) return reason;
+    }
+    return undefined;
+  };
+
+  // Round 1: the existing folders the new ones go into, up to (not including) the root.
+  for (const [dir, error] of await checkExistingParents(sftp, root, dirs)) failed.set(dir, error);
 
   // Round 2…n: MKDIR per depth level.
   const byDepth = new Map<number, NewRemoteDir[]>();

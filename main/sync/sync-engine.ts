@@ -8,7 +8,7 @@ import { scanLocal, type LocalScan, type LocalSkip } from './local-scan';
 import { planSync, sameStamp, stampOf } from './plan';
 import { scanRemoteKnown } from './remote-known-scan';
 import { scanRemote, type RemoteScan } from './remote-scan';
-import { createRemoteDirs, ensureRemoteDir, lstatRemote, removeRemote, sweepStaleTemps, symlinkRemote, type NewRemoteDir } from './remote-ops';
+import { checkExistingParents, createRemoteDirs, ensureRemoteDir, lstatRemote, removeRemote, sweepStaleTemps, symlinkRemote, type NewRemoteDir } from './remote-ops';
 import { TEMP_MARKER } from '../workspace/atomic-write';
 import { findCrlfShebangs } from './shebang-check';
 import type { SyncState } from './sync-state';
@@ -369,6 +369,9 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
     // place are made over SFTP afterwards, before anything is sent again through SFTP.
     const foldersByTar = tarMode === 'owned' && mkdirs.length > 0;
     if (!foldersByTar) await makeDirs();
+    // The folders they go into must still be real folders (a link there would take the whole
+    // new folder through it); what is below one that is not is reported when made at the end.
+    else for (const [dirPath, error] of await checkExistingParents(session.sftp, session.remoteRoot, mkdirs)) failedDirs.set(dirPath, error);
     options.signal?.throwIfAborted();
 
     // Uploads, hashed while they are sent (the base records what was sent); recorded as each
@@ -401,7 +404,7 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
     };
     const folders: TarFolders | undefined = foldersByTar
       ? {
-          dirs: mkdirs,
+          dirs: mkdirs.filter((action) => !failedAbove(action.path)),
           placed: dirPlaced,
           beforeRetry: async (actions) => {
             await makeDirs();

@@ -221,7 +221,8 @@ describe('sync engine on a real sshd: tar path and safety', { skip }, () => {
     });
   }
 
-  test('nothing is created through a remote link, even one that appeared after the plan', async () => {
+  for (const tar of ['auto', true] as const) {
+  test(`nothing is created through a remote link, even one that appeared after the plan (tar: ${tar})`, async () => {
     const local = await shm.make('labdesk-eng-link-local-');
     const base = await shm.make('labdesk-eng-link-remote-');
     const remote = path.join(base, 'p');
@@ -235,7 +236,7 @@ describe('sync engine on a real sshd: tar path and safety', { skip }, () => {
     await rm(path.join(remote, 'data'), { recursive: true });
     await symlink(outside, path.join(remote, 'data'));
 
-    const report = await executeSync(session, prepared);
+    const report = await executeSync(session, prepared, { tar });
     assert.deepEqual(await readdir(outside), [], 'nothing was written through the link');
     assert.ok(report.errors.some((error) => error.path === 'data/new' && /symbolic link/.test(error.message)), JSON.stringify(report.errors));
     // The scan saw a real folder; the engine's check before creating data/new catches the link.
@@ -247,6 +248,7 @@ describe('sync engine on a real sshd: tar path and safety', { skip }, () => {
     assert.ok(failed.has('data/x/y'));
     assert.deepEqual(await readdir(outside), []);
   });
+  }
 
   test('a resync on the same connection looks up the known paths only, with every safety rule', async () => {
     const local = await shm.make('labdesk-eng-known-local-');
