@@ -285,13 +285,12 @@ export interface ExecuteOptions {
  */
 export function tarShellWorthStarting(local: LocalScan, baseEntries: number): boolean {
   if (baseEntries > 0) return false;
-  let files = 0;
-  let bytes = 0;
-  for (const entry of local.entries) {
-    if (entry.kind !== 'file') continue;
-    files += 1;
-    bytes += entry.size;
-  }
+  const files = local.entries.filter((entry) => entry.kind === 'file');
+  return bigEnoughForTarAlone(files.length, files.reduce((sum, entry) => sum + entry.size, 0));
+}
+
+/** A push of this many new files and bytes goes through tar alone where its shell is (or will be) worth it. */
+function bigEnoughForTarAlone(files: number, bytes: number): boolean {
   return files >= TAR_OWNED_MIN_FILES && bytes <= TAR_OWNED_MAX_BYTES;
 }
 
@@ -416,7 +415,9 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
       viaTar = await pushUploads(session, uploads, tarMode, options, onResult, folders);
       await Promise.all(recording);
     });
-    if (foldersByTar) await makeDirs(); // what tar did not place (nothing, if it placed everything)
+    // What tar did not place. When it placed every folder, nothing is left to make, and the root
+    // is there (its staging folder was made in it): no walk of the root's path over SFTP.
+    if (foldersByTar && mkdirs.some((action) => !placedDirs.has(action.path) && !failedDirs.has(action.path))) await makeDirs();
 
     for (const action of byType('symlink')) {
       options.signal?.throwIfAborted();
@@ -487,7 +488,7 @@ function chooseTarMode(session: SyncSession, uploads: readonly UploadAction[], o
   const roundTrip = sftpSession(session.sftp).roundTripMs; // Infinity until a first reply
   const longLink = Number.isFinite(roundTrip) && roundTrip >= TAR_OWNED_MIN_RTT_MS;
   const shellStarted = options.tarShell !== undefined && !options.tarShell.answered;
-  if ((longLink || shellStarted) && fresh.length >= TAR_OWNED_MIN_FILES && freshBytes <= TAR_OWNED_MAX_BYTES) return 'owned';
+  if ((longLink || shellStarted) && bigEnoughForTarAlone(fresh.length, freshBytes)) return 'owned';
   return fresh.length >= (options.tarMinFiles ?? TAR_MIN_FILES) ? 'shared' : 'none';
 }
 

@@ -374,7 +374,6 @@ async function streamArchive(
   return shell.outcome(host);
 }
 
-
 interface ArchiveChunk {
   readonly data: Buffer;
   /** File content bytes in `data` (for progress). */
@@ -528,10 +527,15 @@ async function ensureDirsOverSftp(session: SftpSession, dirs: readonly string[])
   await ensureRemoteDirs(session.sftp, dirs, { host: session.host }).catch(() => undefined);
 }
 
+/** The folders above a relative path, nearest first ('a/b/c' → 'a/b', 'a'). */
+function* foldersAbove(rel: string): Generator<string> {
+  for (let dir = path.posix.dirname(rel); dir !== '.'; dir = path.posix.dirname(dir)) yield dir;
+}
+
 /** The highest folder above `rel` that is in `folders` (every folder below a new one is new too). */
 function topmostNewFolder(rel: string, folders: ReadonlySet<string>): string | undefined {
   let top: string | undefined;
-  for (let dir = path.posix.dirname(rel); dir !== '.'; dir = path.posix.dirname(dir)) if (folders.has(dir)) top = dir;
+  for (const dir of foldersAbove(rel)) if (folders.has(dir)) top = dir;
   return top;
 }
 
@@ -691,12 +695,10 @@ interface StagingContent {
 }
 
 function stagingContent(files: readonly FileState[], newDirs: readonly NewRemoteDir[], moved: ReadonlySet<string>): StagingContent {
-  const left = files.filter((file) => file.streamed && !file.gone && !file.result?.ok && !(file.folder && moved.has(file.folder)));
+  // Files that went in with their folder, or were taken out of staging, are `gone`.
+  const left = files.filter((file) => file.streamed && !file.gone && !file.result?.ok);
   const dirs = new Set<string>(newDirs.map((dir) => dir.path));
-  for (const file of files) {
-    if (!file.streamed) continue;
-    for (let dir = path.posix.dirname(file.rel); dir !== '.'; dir = path.posix.dirname(dir)) dirs.add(dir);
-  }
+  for (const file of files) if (file.streamed) for (const dir of foldersAbove(file.rel)) dirs.add(dir);
   for (const dir of [...dirs]) if (moved.has(dir) || topmostNewFolder(dir, moved) !== undefined) dirs.delete(dir);
   return { files: left.map((file) => file.rel), dirs: [...dirs] };
 }
