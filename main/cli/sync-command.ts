@@ -2,18 +2,13 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../api/api-error';
 import { connectSsh, type SshSession } from '../ssh/connect';
-import { openSftp } from '../ssh/remote-exec';
 import { SecretCache } from '../ssh/secret-cache';
 import { resolveJumpHop, resolveSshHost, type ResolvedHost } from '../ssh/ssh-config';
 import { TrustStore } from '../ssh/trust-store';
 import { defaultConfigDir } from '../settings/config-dir';
-import { loadIgnoreRules } from '../sync/ignore-rules';
-import { scanLocal, type LocalScan } from '../sync/local-scan';
+import { openSyncSession, type OpenedSyncSession, type SyncSessionSpec } from '../sync/open-sync-session';
 import { summarisePlan } from '../sync/plan';
-import { executeSync, prepareSync, tarShellWorthStarting, type SyncReport, type SyncSession } from '../sync/sync-engine';
-import { startTarShell, type TarShell } from '../sync/tar-shell';
-import { SyncState } from '../sync/sync-state';
-import { timedPhase } from '../sync/sync-timing';
+import { executeSync, prepareSync, type SyncReport } from '../sync/sync-engine';
 import { parseTargetSpec, type SyncTarget } from '../sync/target-spec';
 import { loadProjectSettings } from '../workspace/project-settings';
 import { terminalPrompter } from './terminal-prompter';
@@ -32,17 +27,12 @@ export const EXIT_IN_SYNC = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_CONFLICTS = 3;
 
-export interface OpenedTarget {
-  readonly session: SyncSession;
+export interface OpenedTarget extends OpenedSyncSession {
   readonly ssh: SshSession;
   readonly target: SyncTarget;
   readonly ignoreExtra: readonly string[];
   /** Opens another connection to the same host with the same settings (reconnects; `ssh` is the first). */
   readonly connect: () => Promise<SshSession>;
-  /** With scanWhileConnecting: the local root's scan, started before connecting, for the first prepareSync. */
-  readonly firstLocalScan?: Promise<LocalScan>;
-  /** A shell started for a likely tar push (sync-engine.ts tarShellWorthStarting); pass it to executeSync. */
-  readonly tarShell?: TarShell;
 }
 
 /** How long an unused early tar shell gets to leave its rc files before the connection closes. */
@@ -52,12 +42,7 @@ const UNUSED_SHELL_EXIT_MS = 3_000;
 export async function openTarget(
   localDir: string,
   targetSpec: string,
-  options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> & {
-    /** Scan the local root while connecting (not for watch: it must start watching before it scans). */
-    scanWhileConnecting?: boolean;
-    /** With scanWhileConnecting: start a tar push's shell early when the push looks like one for tar. */
-    prestartTarShell?: boolean;
-  },
+  options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> & Pick<SyncSessionSpec, 'scanWhileConnecting' | 'prestartTarShell'>,
 ): Promise<OpenedTarget> {
   const localRoot = await realpath(path.resolve(localDir)).catch(() => {
     throw new ApiError({ code: 'not-found', message: `${localDir} does not exist.` });
@@ -84,34 +69,21 @@ export async function openTarget(
     agent: process.env.SSH_AUTH_SOCK,
   };
   const connect = () => connectSsh(host, connectOptions);
-  const hostLabel = `${host.user}@${host.hostname}:${host.port}`;
-  // The local side needs no connection: the base, the ignore rules (git ls-files, a walk for
-  // ignore files) and the scan are read while the handshake waits on the network (together
-  // ~0.2–0.4 s for a 5,000-file tree, against a ~0.35 s connect at 20 ms RTT).
-  const loading = SyncState.load(localRoot, { target: target.name, host: hostLabel, remoteRoot: target.remoteRoot });
-  loading.catch(() => undefined); // awaited below
-  const ignoring = loadIgnoreRules(localRoot, { extraPatterns: project.ignore });
-  const firstLocalScan = options.scanWhileConnecting ? ignoring.then((ignore) => timedPhase('scan-local', () => scanLocal(localRoot, { ignore }))) : undefined;
-  // Awaited (and reported) by the first prepareSync, or dropped with a failed connect.
-  ignoring.catch(() => undefined);
-  firstLocalScan?.catch(() => undefined);
-  let scanned: LocalScan | undefined;
-  void firstLocalScan?.then((scan) => void (scanned = scan), () => undefined);
-  const ssh = await connect();
-  let tarShell: TarShell | undefined;
+  const connecting = connect();
+  const spec = {
+    localRoot,
+    remoteRoot: target.remoteRoot,
+    hostLabel: `${host.user}@${host.hostname}:${host.port}`,
+    target: target.name,
+    ignoreExtra: project.ignore,
+    ...(options.scanWhileConnecting !== undefined && { scanWhileConnecting: options.scanWhileConnecting }),
+    ...(options.prestartTarShell !== undefined && { prestartTarShell: options.prestartTarShell }),
+  };
   try {
-    const state = await loading;
-    // A big first push will likely go through tar (sync-engine.ts chooseTarMode): its shell
-    // starts now, so its rc files run while the SFTP channel opens and both sides are scanned
-    // and planned. executeSync uses it or answers it N.
-    if (options.prestartTarShell && scanned && tarShellWorthStarting(scanned, state.entries.size)) tarShell = startTarShell(ssh.client, target.remoteRoot);
-    const sftp = await openSftp(ssh.client);
-    const ignore = await ignoring;
-    const session = { localRoot, remoteRoot: target.remoteRoot, hostLabel, client: ssh.client, sftp, state, ignore };
-    return { session, ssh, target, ignoreExtra: project.ignore, connect, ...(firstLocalScan && { firstLocalScan }), ...(tarShell && { tarShell }) };
+    const opened = await openSyncSession(spec, connecting.then((ssh) => ssh.client));
+    return { ...opened, ssh: await connecting, target, ignoreExtra: project.ignore, connect };
   } catch (error) {
-    tarShell?.release();
-    ssh.close();
+    (await connecting.catch(() => null))?.close();
     throw error;
   }
 }

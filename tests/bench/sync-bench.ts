@@ -25,11 +25,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from 'ssh2';
-import { loadIgnoreRules } from '../../main/sync/ignore-rules';
-import { scanLocal, type LocalScan } from '../../main/sync/local-scan';
-import { executeSync, prepareSync, tarShellWorthStarting, type ExecuteOptions, type SyncSession } from '../../main/sync/sync-engine';
-import { startTarShell } from '../../main/sync/tar-shell';
-import { SyncState } from '../../main/sync/sync-state';
+import type { LocalScan } from '../../main/sync/local-scan';
+import { openSyncSession } from '../../main/sync/open-sync-session';
+import { executeSync, prepareSync, type ExecuteOptions, type SyncSession } from '../../main/sync/sync-engine';
 import { uploadFiles } from '../../main/sync/transfer';
 import { sftpSession } from '../../main/sync/sftp-client';
 import { startSshd, type SshdServer } from '../fixtures/sshd';
@@ -192,13 +190,6 @@ async function withClient<T>(bench: Bench, net: Network, use: (client: Client) =
   }
 }
 
-/** An engine session as the app builds one: base and ignore rules loaded, connection tuned. */
-async function engineSession(client: Client, local: string, target: string, host: string): Promise<SyncSession> {
-  const sftp = await openSftp(client);
-  const state = await SyncState.load(local, { target: 'bench', host, remoteRoot: target });
-  const ignore = await loadIgnoreRules(local);
-  return { localRoot: local, remoteRoot: target, hostLabel: host, client, sftp, state, ignore };
-}
 
 async function runEngine(session: SyncSession, options: ExecuteOptions = {}, localScan?: Promise<LocalScan>): Promise<{ actions: number; uploaded: number; viaTar: number }> {
   const prepared = await prepareSync(session, { deleteRemote: false, ...(localScan && { localScan }) });
@@ -226,27 +217,15 @@ async function dropBase(local: string): Promise<void> {
   await rm(path.join(local, '.labdesk'), { recursive: true, force: true });
 }
 
-/**
- * As `labdesk sync` runs (cli/sync-command.ts openTarget): the ignore rules, the base and the
- * local scan are loaded while the connection is made.
- */
+/** As `labdesk sync` runs (open-sync-session.ts, as cli/sync-command.ts opens it). */
 async function runOurs(bench: Bench, net: Network, local: string, target: string, options: ExecuteOptions = {}): Promise<{ viaTar: number }> {
+  const connecting = connectFixture(bench.server, { port: net.port });
   try {
-    const ignoring = loadIgnoreRules(local);
-    const localScan = ignoring.then((ignore) => scanLocal(local, { ignore }));
-    const loading = SyncState.load(local, { target: 'bench', host: net.name, remoteRoot: target });
-    for (const early of [ignoring, localScan, loading]) early.catch(() => undefined); // awaited below
-    let scanned: LocalScan | undefined;
-    void localScan.then((scan) => void (scanned = scan), () => undefined);
-    return await withClient(bench, net, async (client) => {
-      const state = await loading;
-      // As the CLI does: a push that looks like one for tar gets its shell started now.
-      const tarShell = options.tar !== false && scanned && tarShellWorthStarting(scanned, state.entries.size) ? startTarShell(client, target) : undefined;
-      const sftp = await openSftp(client);
-      const session: SyncSession = { localRoot: local, remoteRoot: target, hostLabel: net.name, client, sftp, state, ignore: await ignoring };
-      return runEngine(session, { ...options, ...(tarShell && { tarShell }) }, localScan);
-    });
+    const spec = { localRoot: local, remoteRoot: target, hostLabel: net.name, target: 'bench', scanWhileConnecting: true, prestartTarShell: options.tar !== false };
+    const { session, firstLocalScan, tarShell } = await openSyncSession(spec, connecting);
+    return await runEngine(session, { ...options, ...(tarShell && { tarShell }) }, firstLocalScan);
   } finally {
+    (await connecting.catch(() => null))?.end();
     await dropBase(local);
   }
 }
@@ -349,7 +328,7 @@ async function runNoop(bench: Bench, kase: Case, net: Network): Promise<void> {
   try {
     await runRsync(bench, net, kase.local, theirs.target);
     await withClient(bench, net, async (client) => {
-      const session = await engineSession(client, kase.local, ours.target, net.name);
+      const { session } = await openSyncSession({ localRoot: kase.local, remoteRoot: ours.target, hostLabel: net.name, target: 'bench' }, Promise.resolve(client));
       await runEngine(session);
       for (let i = 0; i < Math.max(3, bench.runs * 2); i++) {
         let planned = 0;
