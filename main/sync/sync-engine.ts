@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { execCommand } from '../ssh/remote-exec';
 import { hashLocalFile, hashRemoteFiles } from './content-hash';
+import { HELPERS_MIN_BYTES, HelperChannels } from './helper-channels';
 import type { IgnoreRules } from './ignore-rules';
 import { scanLocal, type LocalScan, type LocalSkip } from './local-scan';
 import { planSync, sameStamp, stampOf } from './plan';
@@ -18,6 +19,7 @@ import { sftpSession } from './sftp-client';
 import { pushWithTar } from './tar-push';
 import type { TarShell } from './tar-shell';
 import { uploadFiles, type UploadItem, type UploadResult } from './transfer';
+import { SPLIT_MIN_BYTES } from './write-lanes';
 
 /** One target's sync: both roots, the open connection, and the base kept for it. */
 export interface SyncSession {
@@ -276,6 +278,12 @@ export interface ExecuteOptions {
    * shell's start is paid already). Declined when unused.
    */
   tarShell?: TarShell;
+  /**
+   * Extra SFTP channels for big files (helper-channels.ts, write-lanes.ts): 'auto' (default) on
+   * a long link when files of SPLIT_MIN_BYTES or more add up to HELPERS_MIN_BYTES, true for any
+   * such file, false never.
+   */
+  helperChannels?: boolean | 'auto';
 }
 
 /**
@@ -485,11 +493,23 @@ function chooseTarMode(session: SyncSession, uploads: readonly UploadAction[], o
   if (wantTar === false || options.concurrency === 1 || noTar.has(session.client) || fresh.length === 0) return 'none';
   if (wantTar === true) return 'owned';
   const freshBytes = fresh.reduce((sum, action) => sum + action.local.size, 0);
-  const roundTrip = sftpSession(session.sftp).roundTripMs; // Infinity until a first reply
-  const longLink = Number.isFinite(roundTrip) && roundTrip >= TAR_OWNED_MIN_RTT_MS;
   const shellStarted = options.tarShell !== undefined && !options.tarShell.answered;
-  if ((longLink || shellStarted) && bigEnoughForTarAlone(fresh.length, freshBytes)) return 'owned';
+  if ((onLongLink(session) || shellStarted) && bigEnoughForTarAlone(fresh.length, freshBytes)) return 'owned';
   return fresh.length >= (options.tarMinFiles ?? TAR_MIN_FILES) ? 'shared' : 'none';
+}
+
+/** The SFTP channel's fastest reply so far is at least TAR_OWNED_MIN_RTT_MS (none yet: not long). */
+function onLongLink(session: SyncSession): boolean {
+  const roundTrip = sftpSession(session.sftp).roundTripMs; // Infinity until a first reply
+  return Number.isFinite(roundTrip) && roundTrip >= TAR_OWNED_MIN_RTT_MS;
+}
+
+/** Big files worth extra channels: on a long link, HELPERS_MIN_BYTES in files SFTP splits. */
+function wantsHelperChannels(session: SyncSession, uploads: readonly UploadAction[], want: boolean | 'auto'): boolean {
+  if (want === false) return false;
+  let splitBytes = 0;
+  for (const action of uploads) if (action.local.size >= SPLIT_MIN_BYTES) splitBytes += action.local.size;
+  return want === true ? splitBytes > 0 : splitBytes >= HELPERS_MIN_BYTES && onLongLink(session);
 }
 
 /** The plan's new folders, when tar carries them (tar-push.ts `newDirs`). */
@@ -576,6 +596,8 @@ async function pushUploads(
     });
   };
 
+  // Big files on a long link: more channels, more flow-control windows in flight.
+  const helpers = wantsHelperChannels(session, uploads, options.helperChannels ?? 'auto') ? new HelperChannels(session.client, session.hostLabel) : undefined;
   const sftpPush = (actions: readonly UploadAction[], part: 'sftp' | 'retry') =>
     uploadFiles(
       session.sftp,
@@ -592,6 +614,7 @@ async function pushUploads(
         ...(part === 'sftp' && { claim: (index: number) => claim('sftp', index) }),
         onProgress: report(part),
         onResult: (index, result) => onResult(actions[index] as UploadAction, result),
+        ...(helpers && { helpers: helpers.sessions }),
       },
     );
 
@@ -678,6 +701,7 @@ async function pushUploads(
     if (again.length > 0) await sftpPush(again, 'retry');
   } finally {
     options.signal?.removeEventListener('abort', cancelTar);
+    helpers?.close();
   }
   return placedByTar;
 }

@@ -51,7 +51,9 @@ import type { SFTPWrapper, Stats } from 'ssh2';
 import { TEMP_MARKER } from '../workspace/atomic-write';
 import { readWholeFile } from './local-reader';
 import { SftpError, sftpSession, type SftpSession } from './sftp-client';
+import { settle, unwrap, type Settled } from './settled';
 import type { RemoteStamp } from './sync-types';
+import { SPLIT_MIN_BYTES, WriteLanes } from './write-lanes';
 
 /** Re-exported: callers of uploadFiles must have called it on the connection (TCP_NODELAY). */
 export { tuneConnection } from './sftp-client';
@@ -144,26 +146,18 @@ export interface UploadOptions {
   readonly onResult?: (index: number, result: UploadResult) => void;
   /** At most one progress call per interval (default 100 ms), plus a final one. */
   readonly progressIntervalMs?: number;
+  /**
+   * Other SFTP channels on the same connection (may still be opening): a file of at least
+   * SPLIT_MIN_BYTES spreads its WRITEs over them too, so their flow-control windows add up on a
+   * long link (write-lanes.ts). The caller opens and closes them.
+   */
+  readonly helpers?: Promise<readonly SftpSession[]>;
 }
 
 class ConflictError extends Error {}
 class CancelledError extends Error {}
 class LocalFileError extends Error {}
 class NotAFolderError extends Error {}
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
-
-function unwrap<T>(settled: Settled<T>): T {
-  if (!settled.ok) throw settled.error;
-  return settled.value;
-}
 
 /** `.<name>.labdesk-tmp-<12 hex><suffix>` next to `remotePath` (the local atomic-write convention). */
 export function remoteTempPath(remotePath: string, suffix = ''): string {
@@ -323,6 +317,7 @@ interface Context {
   readonly budget: ByteBudget;
   readonly progress: Progress;
   readonly dirs: Map<string, Promise<void>>;
+  readonly helpers: Promise<readonly SftpSession[]> | undefined;
 }
 
 /** Rejects with CancelledError as soon as `signal` aborts, without waiting for `promise`. */
@@ -394,6 +389,7 @@ export async function uploadFiles(sftp: SFTPWrapper, items: readonly UploadItem[
     budget: new ByteBudget(Math.max(limits.maxWriteLen, options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT)),
     progress: new Progress(items.length, sizes.reduce((sum, size) => sum + size, 0), options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS),
     dirs: new Map(),
+    helpers: options.helpers,
   };
   const wakeBudget = () => {
     ctx.budget.wake();
@@ -623,25 +619,34 @@ async function sendData(
     return inFlight;
   }
   if (!source) throw new Error('internal: no local file to stream');
-  const buffer = Buffer.allocUnsafe(Math.min(ctx.chunk, source.size));
-  for (let position = 0; position < source.size; ) {
-    throwIfAborted(signal);
-    const length = Math.min(ctx.chunk, source.size - position);
-    await budget.acquire(length, signal);
-    try {
-      await readExactly(source, buffer, length, position, item);
-    } catch (error) {
-      budget.release(length);
-      throw error;
+  // A big file on a long link also goes through the helper channels (write-lanes.ts).
+  const helpers = source.size >= SPLIT_MIN_BYTES ? ctx.helpers : undefined;
+  const lanes = new WriteLanes(session, handle, temp, ctx.chunksInFlight, helpers);
+  const track = (write: Promise<void>, length: number) => settle(write.then(() => progress.bytes(length)).finally(() => budget.release(length)));
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(ctx.chunk, source.size));
+    for (let position = 0; position < source.size; ) {
+      throwIfAborted(signal);
+      const length = Math.min(ctx.chunk, source.size - position);
+      await budget.acquire(length, signal);
+      try {
+        await readExactly(source, buffer, length, position, item);
+      } catch (error) {
+        budget.release(length);
+        throw error;
+      }
+      // ssh2 copies `buffer` into the packet before write() returns, so it is reused at once.
+      // Chunks are read in file order, so the hash sees the bytes exactly as they are sent.
+      if (hashing) (hashing.digest ??= createHash('sha256')).update(length === buffer.length ? buffer : buffer.subarray(0, length));
+      lanes.send(buffer, length, position, (write) => track(write, length));
+      position += length;
+      await lanes.room((promise) => abortable(promise, signal));
     }
-    // ssh2 copies `buffer` into the packet before write() returns, so it is reused at once.
-    // Chunks are read in file order, so the hash sees the bytes exactly as they are sent.
-    if (hashing) (hashing.digest ??= createHash('sha256')).update(length === buffer.length ? buffer : buffer.subarray(0, length));
-    send(buffer, length, position);
-    position += length;
-    while (inFlight.length >= ctx.chunksInFlight) unwrap(await abortable(inFlight.shift() as Promise<Settled<void>>, signal));
+    return await lanes.finish((promise) => abortable(promise, signal));
+  } catch (error) {
+    await lanes.abandon();
+    throw error;
   }
-  return inFlight;
 }
 
 async function openTemp(ctx: Context, temp: string, mode: number): Promise<Buffer> {

@@ -16,6 +16,7 @@ import { createRemoteDirs, sweepStaleTemps } from '../../main/sync/remote-ops';
 import { scanRemote } from '../../main/sync/remote-scan';
 import { TAR_OWNED_MIN_FILES, executeSync, prepareSync, type SyncSession } from '../../main/sync/sync-engine';
 import { startTarShell } from '../../main/sync/tar-shell';
+import { SPLIT_MIN_BYTES } from '../../main/sync/write-lanes';
 import { SyncState } from '../../main/sync/sync-state';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
 import { findTempFiles, writeTree } from '../fixtures/temp-project';
@@ -37,6 +38,11 @@ function manyFiles(count: number): Record<string, string> {
   const tree: Record<string, string> = {};
   for (let i = 0; i < count; i++) tree[`src/m${i % 4}/f${i}.py`] = `x = ${i}\n`;
   return tree;
+}
+
+/** Channels open on the connection (ssh2's channel table; no public accessor). */
+function openChannels(client: Client): number {
+  return (client as unknown as { _chanMgr: { _count: number } })._chanMgr._count;
 }
 
 /** Cuts the TCP connection under ssh2 (as a dropped network does) once `after` calls of `method` went out. */
@@ -180,6 +186,24 @@ describe('sync engine on a real sshd: tar path and safety', { skip }, () => {
     assert.equal(shell.adopted, true);
     assert.equal(await readFile(path.join(remote, 'src/m2/f6.py'), 'utf8'), 'x = 6\n');
     assert.equal((await readdir(remote)).includes('.labdesk'), false, 'no staging folder left');
+  });
+
+  test('big files with helper channels (forced; on their own only on a long link): land whole, in the base, channels closed after', async () => {
+    const local = await shm.make('labdesk-eng-helpers-local-');
+    const remote = path.join(await shm.make('labdesk-eng-helpers-remote-'), 'p');
+    const weights = randomBytes(SPLIT_MIN_BYTES * 2);
+    await writeTree(local, { 'ckpt/model.pt': weights, 'ckpt/optim.pt': weights.subarray(0, SPLIT_MIN_BYTES), 'train.py': 'print(1)\n' });
+    const session = await sessionFor(client, sftp, local, remote, 'gpu-helpers');
+    const channelsBefore = openChannels(client);
+    const report = await executeSync(session, await prepareSync(session, { deleteRemote: false }), { helperChannels: true });
+    assert.deepEqual(report.errors, []);
+    assert.equal(report.uploaded, 3);
+    assert.ok(weights.equals(await readFile(path.join(remote, 'ckpt/model.pt'))));
+    assert.ok(weights.subarray(0, SPLIT_MIN_BYTES).equals(await readFile(path.join(remote, 'ckpt/optim.pt'))));
+    assert.equal(openChannels(client), channelsBefore, 'the helper channels were closed');
+    assert.deepEqual(await findTempFiles(remote), []);
+    const again = await prepareSync(session, { deleteRemote: false });
+    assert.deepEqual(again.plan.actions.filter((action) => action.type === 'upload' || action.type === 'mkdir' || action.type === 'conflict'), [], 'recorded in the base: nothing to do');
   });
 
   test('a tar shell started before the plan and not needed is answered N: it exits by itself and creates nothing', async () => {

@@ -12,7 +12,9 @@ import { chmod, lstat, mkdir, readFile, readdir, stat, writeFile } from 'node:fs
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client, SFTPWrapper } from 'ssh2';
+import { HelperChannels } from '../../main/sync/helper-channels';
 import { uploadFiles, type UploadItem, type UploadResult } from '../../main/sync/transfer';
+import { SPLIT_MIN_BYTES } from '../../main/sync/write-lanes';
 import type { RemoteStamp } from '../../main/sync/sync-types';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 import { lockFolder } from '../fixtures/lock-folder';
@@ -125,6 +127,24 @@ describe('upload faults', { skip: sshdAvailable() ? false : SSHD_MISSING_MESSAGE
     assertFailure(results[1], 'disk-full', `${disk}/fresh.bin`, HOST);
     assert.ok((await readFile(path.join(disk, 'weights.bin'))).equals(old), 'the old file is intact');
     assert.deepEqual(await readdir(disk), ['weights.bin'], 'no temp file left behind');
+  });
+
+  test('a full disk while a big file goes over helper channels: disk-full, the old file intact, no temp file left', async (t) => {
+    const disk = await tmpfs('4m');
+    if (typeof disk !== 'string') return t.skip(`needs a tmpfs mount: ${disk.reason}`);
+    const local = await temp.make('labdesk-xfer-local-');
+    await writeTree(local, { 'weights.bin': randomBytes(SPLIT_MIN_BYTES + 4 * 1024 * 1024) });
+    const old = randomBytes(100 * 1024);
+    await writeFile(path.join(disk, 'weights.bin'), old);
+    const helpers = new HelperChannels(client, HOST);
+    try {
+      const [result] = await uploadFiles(sftp, [await itemFor(local, disk, 'weights.bin', await stampOf(path.join(disk, 'weights.bin')))], { host: HOST, helpers: helpers.sessions });
+      assert.match(assertFailure(result, 'disk-full', `${disk}/weights.bin`, HOST), /disk is full/);
+      assert.ok((await readFile(path.join(disk, 'weights.bin'))).equals(old), 'the old file is intact');
+      assert.deepEqual(await readdir(disk), ['weights.bin'], 'no temp file left behind');
+    } finally {
+      helpers.close();
+    }
   });
 
   test('uploading into a folder that is really a file fails cleanly', async () => {

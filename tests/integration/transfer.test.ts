@@ -13,7 +13,9 @@ import { shellCommand } from '../../main/ssh/shell-quote';
 import { TEMP_MARKER } from '../../main/workspace/atomic-write';
 import { serverLimits, hasExtension, sftpSession } from '../../main/sync/sftp-client';
 import { windowLimitFor } from '../../main/sync/channel-window';
+import { HelperChannels } from '../../main/sync/helper-channels';
 import { uploadFiles, type UploadItem, type UploadProgress, type UploadResult } from '../../main/sync/transfer';
+import { SPLIT_MIN_BYTES } from '../../main/sync/write-lanes';
 import type { RemoteStamp } from '../../main/sync/sync-types';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 import { TempDirs, findTempFiles, writeTree } from '../fixtures/temp-project';
@@ -68,6 +70,22 @@ function failResult(result: UploadResult | undefined, code: string): Extract<Upl
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** Counts the OPEN, WRITE and CLOSE requests each helper channel sends (observing, not replacing, ssh2's calls). */
+async function countRequests(helpers: HelperChannels): Promise<Array<{ open: number; write: number; close: number }>> {
+  return (await helpers.sessions).map((session) => {
+    const counts = { open: 0, write: 0, close: 0 };
+    const channel = session.sftp as unknown as Record<keyof typeof counts, (...args: unknown[]) => unknown>;
+    for (const name of ['open', 'write', 'close'] as const) {
+      const original = channel[name].bind(channel);
+      channel[name] = (...args: unknown[]) => {
+        counts[name] += 1;
+        return original(...args);
+      };
+    }
+    return counts;
+  });
 }
 
 /** Names in `dir` other than the expected ones (e.g. temp files). */
@@ -260,6 +278,61 @@ describe('uploadFiles', { skip: sshdAvailable() ? false : SSHD_MISSING_MESSAGE }
     assert.equal(remoteSum.code, 0, remoteSum.stderr);
     assert.equal(remoteSum.stdout.split(' ')[0], sha256(data));
     assert.deepEqual(await namesIn(remote), ['checkpoint.bin']);
+  });
+
+  test('a big file spreads its WRITEs over helper channels: byte-identical, hashed as sent, every helper handle closed', async () => {
+    const local = await shm.make('labdesk-xfer-local-');
+    const remote = await shm.make('labdesk-xfer-remote-');
+    const data = randomBytes(SPLIT_MIN_BYTES * 3);
+    await writeTree(local, { 'model.pt': data, 'small.py': 'print(1)\n' });
+    await writeFile(path.join(remote, 'model.pt'), 'old weights');
+    await utimes(path.join(local, 'model.pt'), MTIME_MS / 1000, MTIME_MS / 1000);
+    const helpers = new HelperChannels(client, HOST);
+    try {
+      const counts = await countRequests(helpers);
+      assert.equal(counts.length, 2, 'both helper channels opened');
+      const items = [await itemFor(local, remote, 'model.pt', await remoteStamp(path.join(remote, 'model.pt'))), await itemFor(local, remote, 'small.py')];
+      const results = await uploadFiles(sftp, items, { host: HOST, hash: true, helpers: helpers.sessions });
+      assert.equal(okResult(results[0]).hash, sha256(data), 'the hash of the bytes as sent, read in order');
+      okResult(results[1]);
+      assert.ok(data.equals(await readFile(path.join(remote, 'model.pt'))), 'byte-identical');
+      assert.equal((await stat(path.join(remote, 'model.pt'))).mtimeMs, Math.floor(MTIME_MS / 1000) * 1000);
+      for (const count of counts) {
+        assert.ok(count.write > 0, `each helper carried a share: ${JSON.stringify(counts)}`);
+        assert.deepEqual([count.open, count.close], [1, 1], 'one handle on the temp (the big file only), closed');
+      }
+      assert.deepEqual(await namesIn(remote), ['model.pt', 'small.py']);
+    } finally {
+      helpers.close();
+    }
+  });
+
+  test('cancel while a big file goes over helper channels: the old file is kept, the temp removed, the helpers closed', async () => {
+    const local = await shm.make('labdesk-xfer-local-');
+    const remote = await shm.make('labdesk-xfer-remote-');
+    await writeTree(local, { 'model.pt': randomBytes(SPLIT_MIN_BYTES * 4) });
+    await writeFile(path.join(remote, 'model.pt'), 'old weights');
+    const helpers = new HelperChannels(client, HOST);
+    try {
+      const counts = await countRequests(helpers);
+      const controller = new AbortController();
+      const [result] = await uploadFiles(sftp, [await itemFor(local, remote, 'model.pt', await remoteStamp(path.join(remote, 'model.pt')))], {
+        host: HOST,
+        helpers: helpers.sessions,
+        signal: controller.signal,
+        progressIntervalMs: 0,
+        onProgress: (p) => {
+          if (p.bytesDone >= SPLIT_MIN_BYTES) controller.abort();
+        },
+      });
+      failResult(result, 'cancelled');
+      assert.equal(await readFile(path.join(remote, 'model.pt'), 'utf8'), 'old weights');
+      assert.deepEqual(await namesIn(remote), ['model.pt'], 'the temp file was removed');
+      for (const count of counts) assert.equal(count.close, count.open, `helper handles closed: ${JSON.stringify(counts)}`);
+      assert.ok(counts.some((count) => count.write > 0), 'the helpers were in use when it was cancelled');
+    } finally {
+      helpers.close();
+    }
   });
 
   test('without posix-rename the fallback still replaces and creates, leaving no temp or backup', async () => {

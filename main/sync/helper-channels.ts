@@ -1,0 +1,44 @@
+/**
+ * Extra SFTP channels opened for the length of one push, so its big files' WRITEs can spread
+ * over several flow-control windows (write-lanes.ts). Opened in parallel with the push (one
+ * round trip; on servers that run sftp-server as a subsystem, also a process start per channel)
+ * and closed when it ends. A channel the server refuses (MaxSessions) is simply not used.
+ */
+import type { Client, SFTPWrapper } from 'ssh2';
+import { sftpSession, type SftpSession } from './sftp-client';
+
+/** Two helpers, three channels in all: measured faster than two at 20 ms RTT (write-lanes.ts). */
+export const HELPER_CHANNELS = 2;
+/** A push opens helpers when its files of SPLIT_MIN_BYTES or more add up to at least this much. */
+export const HELPERS_MIN_BYTES = 32 * 1024 * 1024;
+
+export class HelperChannels {
+  readonly sessions: Promise<readonly SftpSession[]>;
+  private readonly opened: SFTPWrapper[] = [];
+  private closed = false;
+
+  constructor(client: Client, host: string, count = HELPER_CHANNELS) {
+    const openOne = () =>
+      new Promise<SftpSession | undefined>((resolve) => {
+        try {
+          client.sftp((error, sftp) => {
+            if (error) return resolve(undefined);
+            if (this.closed) {
+              sftp.end();
+              return resolve(undefined);
+            }
+            this.opened.push(sftp);
+            resolve(sftpSession(sftp, host));
+          });
+        } catch {
+          resolve(undefined); // the connection is gone: the push fails on its own channel
+        }
+      });
+    this.sessions = Promise.all(Array.from({ length: count }, openOne)).then((sessions) => sessions.filter((session) => session !== undefined));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const sftp of this.opened.splice(0)) sftp.end();
+  }
+}
