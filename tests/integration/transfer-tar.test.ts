@@ -2,7 +2,7 @@
 // modes and mtimes, existing files are never overwritten, and the staging folder is removed.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, readFile, readdir, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -91,6 +91,24 @@ describe('pushWithTar', { skip: sshdAvailable() ? false : SSHD_MISSING_MESSAGE }
     const last = reports.at(-1);
     assert.equal(last?.filesDone, rels.length);
     assert.equal(last?.bytesDone, last?.bytesTotal);
+  });
+
+  test('files read ahead up to the byte cap (120 files of 600 KB) land byte-identical, hashed as streamed', async () => {
+    const local = await shm.make('labdesk-tar-local-');
+    const remote = await shm.make('labdesk-tar-remote-');
+    const tree: Record<string, Buffer> = {};
+    for (let i = 0; i < 120; i++) tree[`shards/s${String(i).padStart(3, '0')}.bin`] = randomBytes(600_000 + i);
+    await writeTree(local, tree);
+    const rels = Object.keys(tree);
+    const results = await pushWithTar(client, local, rels, remote, { host: HOST, hash: true });
+    for (const [i, rel] of rels.entries()) {
+      const result = results[i];
+      assert.ok(result?.ok, `${rel}: ${JSON.stringify(result)}`);
+      const want = tree[rel] as Buffer;
+      assert.equal(result.hash, createHash('sha256').update(want).digest('hex'), `${rel} hash`);
+      assert.ok(want.equals(await readFile(path.join(remote, rel))), `${rel} is byte-identical`);
+    }
+    assert.deepEqual(await findTempFiles(remote), []);
   });
 
   test('the moves take their stamps from the staging listing: one RENAME per file, no LSTAT', async () => {
