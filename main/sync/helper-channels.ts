@@ -9,8 +9,12 @@ import { sftpSession, type SftpSession } from './sftp-client';
 
 /** Two helpers, three channels in all: measured faster than two at 20 ms RTT (write-lanes.ts). */
 export const HELPER_CHANNELS = 2;
-/** A push opens helpers when its files of SPLIT_MIN_BYTES or more add up to at least this much. */
-export const HELPERS_MIN_BYTES = 32 * 1024 * 1024;
+/**
+ * A push opens helpers when its files of SPLIT_MIN_BYTES or more add up to at least this much:
+ * about a second on one channel at 20 ms RTT, against a channel's start (one round trip, or a
+ * login shell's start on servers with an sftp-server subsystem).
+ */
+export const HELPERS_MIN_BYTES = 64 * 1024 * 1024;
 
 export class HelperChannels {
   readonly sessions: Promise<readonly SftpSession[]>;

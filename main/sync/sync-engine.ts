@@ -596,8 +596,11 @@ async function pushUploads(
     });
   };
 
-  // Big files on a long link: more channels, more flow-control windows in flight.
-  const helpers = wantsHelperChannels(session, uploads, options.helperChannels ?? 'auto') ? new HelperChannels(session.client, session.hostLabel) : undefined;
+  // Big files on a long link: more channels, more flow-control windows in flight. Only for what
+  // SFTP sends (tar alone has the new files): on servers that run sftp-server as a subsystem,
+  // each channel costs a process start, through the login shell.
+  const sentBySftp = tarMode === 'owned' ? uploads.filter((action) => action.expectRemote !== null) : uploads;
+  const helpers = wantsHelperChannels(session, sentBySftp, options.helperChannels ?? 'auto') ? new HelperChannels(session.client, session.hostLabel) : undefined;
   const sftpPush = (actions: readonly UploadAction[], part: 'sftp' | 'retry') =>
     uploadFiles(
       session.sftp,
