@@ -1,5 +1,7 @@
 /**
- * The upload engine: many files in flight on ONE SFTP channel, each written atomically.
+ * The upload engine: many files in flight on ONE SFTP channel, each written atomically. (With
+ * `helpers`, a file of SPLIT_MIN_BYTES or more also spreads its WRITEs over other SFTP channels
+ * of the connection, whose flow-control windows then add up on a long link: write-lanes.ts.)
  *
  * Per file (RTT = one network round trip). Up to 512 files overlap (256 holding a remote
  * handle: a file holds one only from OPEN to the CLOSE reply), so 5,000 small files take a few
@@ -517,6 +519,7 @@ async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> 
     }
 
     // RTT 2: the data, then mode + mtime, [fsync], fstat, close and the guard, back-to-back.
+    // (A file whose WRITEs went over helper channels too: sendData returns once theirs are answered.)
     const hashing: Hashing | undefined = ctx.hash ? {} : undefined;
     const writes = await sendData(ctx, item, source, handle, temp, preloaded, hashing);
     const setstat = settle(session.fsetstat(handle, { mode, atime: mtime, mtime }, temp));
