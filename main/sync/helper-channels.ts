@@ -5,6 +5,7 @@
  * and closed when it ends. A channel the server refuses (MaxSessions) is simply not used.
  */
 import type { Client, SFTPWrapper } from 'ssh2';
+import { openSftp } from '../ssh/remote-exec';
 import { sftpSession, type SftpSession } from './sftp-client';
 
 /** Two helpers, three channels in all: measured faster than two at 20 ms RTT (write-lanes.ts). */
@@ -22,22 +23,16 @@ export class HelperChannels {
   private closed = false;
 
   constructor(client: Client, host: string, count = HELPER_CHANNELS) {
-    const openOne = () =>
-      new Promise<SftpSession | undefined>((resolve) => {
-        try {
-          client.sftp((error, sftp) => {
-            if (error) return resolve(undefined);
-            if (this.closed) {
-              sftp.end();
-              return resolve(undefined);
-            }
-            this.opened.push(sftp);
-            resolve(sftpSession(sftp, host));
-          });
-        } catch {
-          resolve(undefined); // the connection is gone: the push fails on its own channel
-        }
-      });
+    const openOne = async (): Promise<SftpSession | undefined> => {
+      const sftp = await openSftp(client).catch(() => undefined); // refused, or the connection is gone
+      if (!sftp) return undefined;
+      if (this.closed) {
+        sftp.end();
+        return undefined;
+      }
+      this.opened.push(sftp);
+      return sftpSession(sftp, host);
+    };
     this.sessions = Promise.all(Array.from({ length: count }, openOne)).then((sessions) => sessions.filter((session) => session !== undefined));
   }
 

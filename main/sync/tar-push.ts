@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
+import { openSftp } from '../ssh/remote-exec';
 import { shellCommand } from '../ssh/shell-quote';
 import type { NewRemoteDir } from './remote-ops';
 import { parseFindOutput } from './remote-scan';
@@ -293,10 +294,6 @@ function leafDirs(dirs: readonly string[]): string[] {
     }
   }
   return [...unique].filter((dir) => !ancestors.has(dir)).sort();
-}
-
-function openSftp(client: Client): Promise<SFTPWrapper> {
-  return new Promise((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))));
 }
 
 function classifyTarFailure(outcome: ExtractOutcome, host: string, staging: string): { code: UploadFailureCode; message: string } {

@@ -607,25 +607,20 @@ async function sendData(
   hashing: Hashing | undefined,
 ): Promise<Array<Promise<Settled<void>>>> {
   const { session, signal, budget, progress } = ctx;
-  const inFlight: Array<Promise<Settled<void>>> = [];
-  const send = (data: Buffer, length: number, position: number) => {
-    const write = session.write(handle, data, 0, length, position, temp).then(() => progress.bytes(length));
-    inFlight.push(settle(write.finally(() => budget.release(length))));
-  };
+  // A WRITE's outcome, counted as progress once answered and giving its bytes back to the budget.
+  const track = (write: Promise<void>, length: number) => settle(write.then(() => progress.bytes(length)).finally(() => budget.release(length)));
   if (preloaded) {
     const { data, hash } = unwrap(await preloaded);
     if (hashing && hash !== undefined) hashing.known = hash;
     else if (hashing) (hashing.digest ??= createHash('sha256')).update(data);
-    if (data.length === 0) return inFlight;
+    if (data.length === 0) return [];
     await budget.acquire(data.length, signal);
-    send(data, data.length, 0);
-    return inFlight;
+    return [track(session.write(handle, data, 0, data.length, 0, temp), data.length)];
   }
   if (!source) throw new Error('internal: no local file to stream');
   // A big file on a long link also goes through the helper channels (write-lanes.ts).
   const helpers = source.size >= SPLIT_MIN_BYTES ? ctx.helpers : undefined;
   const lanes = new WriteLanes(session, handle, temp, ctx.chunksInFlight, helpers);
-  const track = (write: Promise<void>, length: number) => settle(write.then(() => progress.bytes(length)).finally(() => budget.release(length)));
   try {
     const buffer = Buffer.allocUnsafe(Math.min(ctx.chunk, source.size));
     for (let position = 0; position < source.size; ) {
