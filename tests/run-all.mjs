@@ -10,7 +10,8 @@ const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
 const steps = [
   { name: 'typecheck', command: ['npm', 'run', '--silent', 'typecheck'] },
   { name: 'lint', command: ['npm', 'run', '--silent', 'lint'] },
-  { name: 'build', command: ['npx', 'electron-vite', 'build', '--logLevel', 'warn'] },
+  // `prepare` is the build (electron-vite + the CLI) with electron-vite's output kept to warnings.
+  { name: 'build', command: ['npm', 'run', '--silent', 'prepare'] },
   { name: 'unit + integration', command: ['node', 'tests/run-node-tests.mjs'] },
   { name: 'e2e (Chromium)', command: ['npx', 'playwright', 'test', '-c', 'tests/e2e/playwright.config.ts'], needs: 'build' },
   { name: 'electron smoke', command: ['node', 'tests/electron/run.mjs'], needs: 'build' },

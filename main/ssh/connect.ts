@@ -156,13 +156,16 @@ function connectOne(host: ResolvedHost, sock: Duplex | undefined, options: Omit<
       client.removeListener('close', onClose);
       // Later errors (a dropped link) are the owner's to handle; without a listener they would crash.
       client.on('error', () => undefined);
-      // Nagle + delayed ACK stalls every small SFTP request by ~40 ms (research/sync.md §3).
-      client.setNoDelay(true);
       resolve(client);
     });
     client.once('error', fail);
     client.once('close', onClose);
     client.connect(config);
+    // From the first byte: Nagle + delayed ACK holds back each small packet until the previous
+    // one is acknowledged, so every step of the handshake and of authentication (and later every
+    // small SFTP request) would wait for the peer's delayed ACK (research/sync.md §3). ssh2 has
+    // created its socket by now; node applies the option once the socket connects.
+    client.setNoDelay(true);
   });
 }
 

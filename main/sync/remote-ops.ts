@@ -62,6 +62,28 @@ export async function symlinkRemote(sftp: SFTPWrapper, linkTarget: string, remot
 }
 
 /**
+ * Creates a link where the plan saw nothing, in one round trip: the SYMLINK (which fails when
+ * anything is there: nothing is replaced) and the LSTAT for the new link's stamp go out together.
+ * OpenSSH's sftp-server answers requests in order; a server that answered the LSTAT first gets
+ * asked again. 'exists' when something was there after all.
+ */
+export async function createSymlinkRemote(sftp: SFTPWrapper, linkTarget: string, remotePath: string): Promise<RemoteStamp | 'exists'> {
+  const session = sftpSession(sftp);
+  const created = session.symlink(linkTarget, remotePath);
+  const after = session.lstatOrNull(remotePath);
+  after.catch(() => undefined); // awaited below only if the SYMLINK succeeded
+  try {
+    await created;
+  } catch (error) {
+    if ((await session.lstatOrNull(remotePath)) !== null) return 'exists';
+    throw error;
+  }
+  const stats = (await after)?.isSymbolicLink() ? await after : await session.lstatOrNull(remotePath);
+  if (!stats) throw new Error(`${remotePath} vanished right after it was created.`);
+  return stampOfStats(stats);
+}
+
+/**
  * Deletes one remote entry if it still matches what the plan expected. Folders use rmdir, which
  * only removes an empty folder: anything the server put inside keeps it. Never follows a link.
  */

@@ -9,11 +9,11 @@ import { scanLocal, type LocalScan, type LocalSkip } from './local-scan';
 import { planSync, sameStamp, stampOf } from './plan';
 import { scanRemoteKnown } from './remote-known-scan';
 import { scanRemote, type RemoteScan } from './remote-scan';
-import { checkExistingParents, createRemoteDirs, ensureRemoteDir, lstatRemote, removeRemote, sweepStaleTemps, symlinkRemote, type NewRemoteDir } from './remote-ops';
+import { checkExistingParents, createRemoteDirs, createSymlinkRemote, ensureRemoteDir, lstatRemote, removeRemote, sweepStaleTemps, symlinkRemote, type NewRemoteDir } from './remote-ops';
 import { TEMP_MARKER } from '../workspace/atomic-write';
 import { findCrlfShebangs } from './shebang-check';
 import type { SyncState } from './sync-state';
-import type { BaseEntry, LocalEntry, PlanAction, PlanWarning, RemoteEntry, SyncPlan } from './sync-types';
+import type { BaseEntry, LocalEntry, PlanAction, PlanWarning, RemoteEntry, RemoteStamp, SyncPlan } from './sync-types';
 import { timedPhase, timingMark } from './sync-timing';
 import { sftpSession } from './sftp-client';
 import { pushWithTar } from './tar-push';
@@ -239,14 +239,16 @@ export const TAR_WORTH_SECONDS = 5;
  * On a link with at least this round trip (the SFTP channel's fastest reply so far), a first
  * push of at least TAR_OWNED_MIN_FILES new files, TAR_OWNED_MAX_BYTES at most, goes through
  * tar alone from the start: its new folders travel in the archive and each topmost one goes into
- * place with one RENAME (tar-push.ts), where SFTP pays round trips per file and, on OpenSSH, a
- * one-time ~0.5 s stall while sftp-server grows its input buffer (channel-window.ts). Measured
- * on the 2-core bench machine at 20 ms RTT, 5,000 files / 60 MB, engine only (connect + scans +
- * push): tar 2.34–2.68 s, SFTP 2.95–3.33 s; on loopback they are level (2.1–2.6 s vs 2.2–2.5 s),
- * and SFTP keeps what it sent if the connection is cut, so there SFTP goes on alone.
+ * place with one RENAME (tar-push.ts), where SFTP pays a round trip per folder level, round trips
+ * per file and, on OpenSSH, a one-time stall while sftp-server grows its input buffer
+ * (channel-window.ts). The shell tar needs is started while the SFTP channel opens
+ * (open-sync-session.ts), so its start is hidden from a push of a few hundred files already; a
+ * typical ML repository (detectron2: ~800 files) is past the threshold. On loopback the two are
+ * level, and SFTP keeps what it sent if the connection is cut, so there SFTP goes on alone
+ * (unless the shell was started anyway). The bench (`npm run bench -- sync`) shows both paths.
  */
 export const TAR_OWNED_MIN_RTT_MS = 5;
-export const TAR_OWNED_MIN_FILES = 2_000;
+export const TAR_OWNED_MIN_FILES = 500;
 /** A cut tar push keeps nothing (its staging folder is swept): beyond this, files go one by one. */
 export const TAR_OWNED_MAX_BYTES = 512 * 1024 * 1024;
 /** SFTP's rate for that decision is measured over this much recent time. */
@@ -427,22 +429,21 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
     // is there (its staging folder was made in it): no walk of the root's path over SFTP.
     if (foldersByTar && mkdirs.some((action) => !placedDirs.has(action.path) && !failedDirs.has(action.path))) await makeDirs();
 
-    for (const action of byType('symlink')) {
-      options.signal?.throwIfAborted();
-      const current = await lstatRemote(session.sftp, remotePath(action.path));
-      const expected = action.expectRemote;
-      if ((current === null) !== (expected === null) || (current && expected && !sameStamp(current, expected))) {
-        conflicts.push({ path: action.path, reason: 'remote-changed', message: `${action.path} changed on ${session.hostLabel}; the link was not replaced.` });
-        continue;
-      }
-      try {
-        const stamp = await symlinkRemote(session.sftp, action.linkTarget, remotePath(action.path), current !== null);
-        session.state.record({ path: action.path, kind: 'symlink', local: null, remote: stamp, linkTarget: action.linkTarget });
+    // Links are independent of each other: all in flight at once (a few round trips in all, not per link).
+    const links = byType('symlink');
+    const outcomes = await Promise.all(links.map((action) => placeSymlink(session, action, options.signal)));
+    for (const [index, outcome] of outcomes.entries()) {
+      const action = links[index] as Extract<PlanAction, { type: 'symlink' }>;
+      if (outcome.kind === 'placed') {
+        session.state.record({ path: action.path, kind: 'symlink', local: null, remote: outcome.stamp, linkTarget: action.linkTarget });
         created += 1;
-      } catch (error) {
-        errors.push({ path: action.path, reason: 'symlink-failed', message: (error as Error).message });
+      } else if (outcome.kind === 'changed') {
+        conflicts.push({ path: action.path, reason: 'remote-changed', message: `${action.path} changed on ${session.hostLabel}; the link was not replaced.` });
+      } else {
+        errors.push({ path: action.path, reason: 'symlink-failed', message: outcome.message });
       }
     }
+    options.signal?.throwIfAborted();
 
     const adopts = byType('adopt');
     const adoptHashes = await hashAll(session.localRoot, adopts.map((action) => action.path));
@@ -483,6 +484,30 @@ export async function executeSync(session: SyncSession, prepared: PreparedSync, 
 }
 
 type UploadAction = Extract<PlanAction, { type: 'upload' }>;
+
+type SymlinkOutcome = { kind: 'placed'; stamp: RemoteStamp } | { kind: 'changed' } | { kind: 'failed'; message: string };
+
+/** Creates or replaces one link, only if the server still has what the plan expected there. */
+async function placeSymlink(session: SyncSession, action: Extract<PlanAction, { type: 'symlink' }>, signal: AbortSignal | undefined): Promise<SymlinkOutcome> {
+  if (signal?.aborted) return { kind: 'failed', message: `${action.path}: cancelled.` };
+  const target = `${session.remoteRoot}/${action.path}`;
+  if (action.expectRemote === null) {
+    try {
+      const made = await createSymlinkRemote(session.sftp, action.linkTarget, target);
+      return made === 'exists' ? { kind: 'changed' } : { kind: 'placed', stamp: made };
+    } catch (error) {
+      return { kind: 'failed', message: (error as Error).message };
+    }
+  }
+  const current = await lstatRemote(session.sftp, target);
+  const expected = action.expectRemote;
+  if ((current === null) !== (expected === null) || (current && expected && !sameStamp(current, expected))) return { kind: 'changed' };
+  try {
+    return { kind: 'placed', stamp: await symlinkRemote(session.sftp, action.linkTarget, target, current !== null) };
+  } catch (error) {
+    return { kind: 'failed', message: (error as Error).message };
+  }
+}
 
 /** none: SFTP only. shared: tar takes what SFTP has not started once its shell is up. owned: tar has every new file from the start. */
 type TarMode = 'none' | 'shared' | 'owned';

@@ -11,6 +11,6 @@ switch (suite) {
     await runSyncBench(args);
     break;
   default:
-    console.error('usage: node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d] [--nets loopback,rtt] [--runs N] [--budget-min M]');
+    console.error('usage: node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d] [--nets loopback,rtt] [--runs N] [--budget-min M] [--ml-tree DIR]');
     process.exitCode = 2;
 }

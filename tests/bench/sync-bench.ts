@@ -2,7 +2,7 @@
 // transfer, base saved) against rsync and OpenSSH's sftp, on loopback and through a 20 ms RTT
 // latency proxy, in the same run against the same real sshd.
 //
-//   node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d] [--nets loopback,rtt] [--runs N]
+//   node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d] [--nets loopback,rtt] [--runs N] [--ml-tree DIR]
 //
 // LABDESK_SYNC_TIMING=1 prints the engine's phases (scans, plan, transfer, base save: wall time
 // and CPU) and the tar/SFTP timeline to stderr; LABDESK_SYNC_TRACE=1 prints, every 100 ms of a
@@ -56,8 +56,14 @@ interface Case {
   readonly summary: TreeSummary;
 }
 
-/** ours: the engine as the app runs it (it picks tar or SFTP); ours-sftp / ours-tar: forced. */
-type Tool = 'ours' | 'ours-sftp' | 'ours-tar' | 'rsync' | 'sftp';
+/**
+ * ours: the engine as the app runs it (it picks tar or SFTP), timed in this process;
+ * ours-sftp / ours-tar: forced; ours-cmd: `labdesk sync` as a user runs it, a new process timed
+ * from its start to its exit (node's start, loading the CLI, ssh config, connect, sync, exit).
+ */
+type Tool = 'ours' | 'ours-sftp' | 'ours-tar' | 'ours-cmd' | 'rsync' | 'sftp';
+/** The built CLI (npm run build), as package.json's `bin` runs it. */
+const CLI_ENTRY = path.resolve(import.meta.dirname, '../../out/cli/labdesk.js');
 
 interface Row {
   readonly caseId: string;
@@ -230,6 +236,20 @@ async function runOurs(bench: Bench, net: Network, local: string, target: string
   }
 }
 
+/** `labdesk sync LOCAL ssh://…` as a command: what a user waits for, like rsync's process time. */
+async function runCommand(bench: Bench, net: Network, local: string, target: string): Promise<void> {
+  try {
+    const url = `ssh://${bench.server.username}@127.0.0.1:${net.port}${target}`;
+    await execFileAsync(process.execPath, [CLI_ENTRY, 'sync', local, url, '--identity', bench.server.clientKeyPath, '--known-hosts', bench.knownHosts, '--json'], {
+      maxBuffer: 1 << 24,
+      // As rsync gets `-F /dev/null`: no ssh config of this machine's user.
+      env: { ...process.env, LABDESK_SSH_CONFIG: '/dev/null' },
+    });
+  } finally {
+    await dropBase(local);
+  }
+}
+
 async function runRsync(bench: Bench, net: Network, local: string, target: string): Promise<void> {
   const ssh = ['ssh', ...bench.sshArgs(), '-p', String(net.port)].join(' ');
   await execFileAsync('rsync', ['-a', '-e', ssh, `${local}/`, `${bench.server.username}@127.0.0.1:${target}/`], { maxBuffer: 1 << 24 });
@@ -296,6 +316,7 @@ async function runCase(bench: Bench, kase: Case, net: Network): Promise<void> {
         await runOurs(bench, net, kase.local, target, { tar: other === 'ours-tar' });
       });
     }
+    if (kase.id === 'a') await measure(bench, row, 'ours-cmd', net, kase, (target) => runCommand(bench, net, kase.local, target));
     await measure(bench, row, 'rsync', net, kase, (target) => runRsync(bench, net, kase.local, target));
 
     // OpenSSH's sftp pays ~3 RTTs per file: estimate from case (a) before running a long one.
@@ -420,7 +441,7 @@ function mibps(bytes: number, seconds: number | undefined): string {
 }
 
 function printTable(bench: Bench): void {
-  const header = ['case', 'net', 'ours s', 'ours-sftp s', 'ours-tar s', 'rsync s', 'sftp s', 'ours/rsync', 'ours/sftp', 'sftp-path/rsync', 'tar-path/rsync', 'n'];
+  const header = ['case', 'net', 'ours s', 'ours-sftp s', 'ours-tar s', 'command s', 'rsync s', 'sftp s', 'ours/rsync', 'command/rsync', 'ours/sftp', 'sftp-path/rsync', 'tar-path/rsync', 'n'];
   const lines = bench.rows.map((row) => {
     const big = row.caseId === 'c';
     const s = row.seconds;
@@ -435,9 +456,11 @@ function printTable(bench: Bench): void {
       f(s.ours) + (big ? mibps(row.bytes, s.ours) : ''),
       f(s['ours-sftp']),
       f(s['ours-tar']),
+      f(s['ours-cmd']),
       f(s.rsync) + (big ? mibps(row.bytes, s.rsync) : ''),
       f(s.sftp) + (big ? mibps(row.bytes, s.sftp) : ''),
       ratio(s.ours, s.rsync),
+      ratio(s['ours-cmd'], s.rsync),
       ratio(s.ours, s.sftp),
       row.caseId.startsWith('n') || big ? '—' : ratio(sftpPath, s.rsync),
       row.caseId.startsWith('n') || big ? '—' : ratio(tarPath, s.rsync),
@@ -448,6 +471,7 @@ function printTable(bench: Bench): void {
   const format = (cells: string[]) => '| ' + cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ') + ' |';
   console.log('');
   console.log('medians of n interleaved runs; ratios < 1 mean Labdesk is faster');
+  console.log('ours: the engine timed in this process (connect + scans + push); command: `labdesk sync` as a process, start to exit (case a); rsync and sftp: their processes');
   console.log(format(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const line of lines) console.log(format(line));
@@ -497,7 +521,10 @@ export async function runSyncBench(args: readonly string[]): Promise<void> {
     const mlRoot = await dirs.make('labdesk-bench-ml-');
     const largeRoot = await dirs.make('labdesk-bench-large-');
     const bigRoot = await dirs.make('labdesk-bench-big-');
-    const ml = await writeMlTree(mlRoot);
+    // --ml-tree DIR: a real project instead of the generated one (e.g. a checkout of detectron2).
+    const mlTree = option(args, '--ml-tree');
+    if (mlTree) await execFileAsync('cp', ['-a', `${path.resolve(mlTree)}/.`, mlRoot]);
+    const ml = mlTree ? await census(mlRoot) : await writeMlTree(mlRoot);
     const wantLarge = only.has('b') || only.has('nb');
     const large = wantLarge ? await writeLargeTree(largeRoot) : { files: 0, bytes: 0 };
     const big = await writeBigFile(path.join(bigRoot, 'checkpoint.bin'), quick ? 32 * 1024 * 1024 : BIG_FILE_BYTES);
@@ -526,6 +553,15 @@ export async function runSyncBench(args: readonly string[]): Promise<void> {
     bench.notes.push(`one exec (login shell start on this server) costs ${execCost.toFixed(2)} s on loopback; rsync and the tar push pay it, SFTP doesn't`);
     const connectCost = await timed(() => withClient(bench, { name: 'rtt 20ms', port: proxy?.port ?? 0 }, async (client) => void (await openSftp(client))));
     bench.notes.push(`ssh2 connect + auth + SFTP channel through the 20 ms proxy: ${connectCost.toFixed(2)} s (included in every "ours" number)`);
+
+    // `labdesk --help` as a process, beside node starting with nothing to do (best of 5 each).
+    const processMs = async (args: string[]) => {
+      let best = Infinity;
+      for (let i = 0; i < 5; i++) best = Math.min(best, await timed(async () => void (await execFileAsync(process.execPath, args))) * 1000);
+      return best;
+    };
+    const [helpMs, nodeMs] = [await processMs([CLI_ENTRY, '--help']), await processMs(['-e', '0'])];
+    bench.notes.push(`\`labdesk --help\` as a process: ${helpMs.toFixed(0)} ms (node -e 0: ${nodeMs.toFixed(0)} ms)`);
 
     for (const network of networks) {
       for (const kase of cases) if (only.has(kase.id)) await runCase(bench, kase, network);

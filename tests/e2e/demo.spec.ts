@@ -23,7 +23,7 @@ interface Demo {
 }
 
 function startDemo(scratch: string): Demo {
-  const child = spawn(process.execPath, ['bin/labdesk.mjs', 'demo', '--web', '--port', '0'], {
+  const child = spawn(process.execPath, ['out/cli/labdesk.js', 'demo', '--web', '--port', '0'], {
     cwd: REPO,
     env: { ...process.env, TMPDIR: scratch, HOME: path.join(scratch, 'home') },
     stdio: ['ignore', 'pipe', 'pipe'],

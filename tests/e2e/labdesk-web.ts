@@ -30,7 +30,7 @@ export async function startLabdeskWeb(options: {
   const { dir, outside } = await makeSampleProject(home);
   const configDir = path.join(home, 'config');
   const dataHome = path.join(home, 'xdg-data');
-  const args = ['bin/labdesk.mjs', 'web', '--port', '0', ...(options.openProject ? [dir] : [])];
+  const args = ['out/cli/labdesk.js', 'web', '--port', '0', ...(options.openProject ? [dir] : [])];
   const env: NodeJS.ProcessEnv = { ...process.env, LABDESK_CONFIG_DIR: configDir, XDG_DATA_HOME: dataHome };
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];

@@ -29,7 +29,7 @@ async function startDemo(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'labdesk-demo-test-'));
   scratchDirs.push(scratch);
   const home = path.join(scratch, 'home');
-  const child = spawn(process.execPath, ['bin/labdesk.mjs', 'demo', ...args], {
+  const child = spawn(process.execPath, ['out/cli/labdesk.js', 'demo', ...args], {
     cwd: REPO,
     env: { ...process.env, TMPDIR: scratch, HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -58,7 +58,7 @@ describe('labdesk sync (CLI) against a real sshd', () => {
   const target = () => `ssh://${server.username}@127.0.0.1:${server.port}${remote}`;
 
   async function sync(...extra: string[]): Promise<{ code: number; stdout: string; stderr: string; json: Record<string, unknown> | null }> {
-    const args = ['bin/labdesk.mjs', 'sync', local, target(), '--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath, '--json', ...extra];
+    const args = ['out/cli/labdesk.js', 'sync', local, target(), '--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath, '--json', ...extra];
     try {
       const { stdout, stderr } = await run(process.execPath, args, { cwd: REPO, env, timeout: 60_000 });
       return { code: 0, stdout, stderr, json: lastJson(stdout) };
@@ -140,7 +140,7 @@ describe('labdesk sync (CLI) against a real sshd', () => {
   it('an unknown host key is refused without --accept-new, and trusted with it', async () => {
     const empty = path.join(home, 'empty_known_hosts');
     await writeFile(empty, '');
-    const args = (extra: string[]) => ['bin/labdesk.mjs', 'sync', local, target(), '--identity', server.clientKeyPath, '--known-hosts', empty, '--json', ...extra];
+    const args = (extra: string[]) => ['out/cli/labdesk.js', 'sync', local, target(), '--identity', server.clientKeyPath, '--known-hosts', empty, '--json', ...extra];
     const refused = await run(process.execPath, args([]), { cwd: REPO, env }).then(() => null, (error: { code: number; stderr: string }) => error);
     assert.equal(refused?.code, 1);
     assert.match(refused?.stderr ?? '', new RegExp(server.hostKeySha256.replace(/[+/]/g, '\\$&')));
@@ -154,7 +154,7 @@ describe('labdesk sync (CLI) against a real sshd', () => {
     const wrong = path.join(home, 'wrong_known_hosts');
     const otherKey = (await readFile(server.clientKeyPath + '.pub', 'utf8').catch(() => server.clientPublicKey)).trim().split(' ').slice(0, 2).join(' ');
     await writeFile(wrong, `[127.0.0.1]:${server.port} ${otherKey}\n`);
-    const args = ['bin/labdesk.mjs', 'sync', local, target(), '--identity', server.clientKeyPath, '--known-hosts', wrong];
+    const args = ['out/cli/labdesk.js', 'sync', local, target(), '--identity', server.clientKeyPath, '--known-hosts', wrong];
     // A fresh config dir: the previous test trusted the real key in Labdesk's own store.
     const freshEnv = { ...env, LABDESK_CONFIG_DIR: path.join(home, 'config-fresh') };
     const error = await run(process.execPath, args, { cwd: REPO, env: freshEnv }).then(() => null, (failure: { code: number; stderr: string }) => failure);
@@ -166,7 +166,7 @@ describe('labdesk sync (CLI) against a real sshd', () => {
   it('a key the server does not accept fails with a clear message', async () => {
     const keyDir = await mkdtemp(path.join(home, 'key-'));
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(keyDir, 'stranger')]);
-    const args = ['bin/labdesk.mjs', 'sync', local, target(), '--identity', path.join(keyDir, 'stranger'), '--known-hosts', server.knownHostsPath];
+    const args = ['out/cli/labdesk.js', 'sync', local, target(), '--identity', path.join(keyDir, 'stranger'), '--known-hosts', server.knownHostsPath];
     const error = await run(process.execPath, args, { cwd: REPO, env }).then(() => null, (failure: { code: number; stderr: string }) => failure);
     assert.equal(error?.code, 1);
     assert.match(error?.stderr ?? '', /Authentication to .* failed/);
@@ -175,7 +175,7 @@ describe('labdesk sync (CLI) against a real sshd', () => {
   it('a port with no server fails fast with "refused"', async () => {
     const closed = `ssh://${server.username}@127.0.0.1:1${remote}`;
     const started = Date.now();
-    const args = ['bin/labdesk.mjs', 'sync', local, closed, '--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath];
+    const args = ['out/cli/labdesk.js', 'sync', local, closed, '--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath];
     const error = await run(process.execPath, args, { cwd: REPO, env }).then(() => null, (failure: { code: number; stderr: string }) => failure);
     assert.equal(error?.code, 1);
     assert.match(error?.stderr ?? '', /refused the connection/);

@@ -54,7 +54,7 @@ describe('labdesk watch (CLI) against a real sshd', { timeout: 120_000 }, () => 
     const env: NodeJS.ProcessEnv = { ...process.env, LABDESK_CONFIG_DIR: path.join(home, 'config'), LABDESK_SSH_CONFIG: sshConfig };
     delete env.SSH_AUTH_SOCK;
     const target = `ssh://${server.username}@127.0.0.1:${server.port}${remote}`;
-    const args = ['bin/labdesk.mjs', 'watch', local, target, '--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath, '--json', '--delete'];
+    const args = ['out/cli/labdesk.js', 'watch', local, target, '--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath, '--json', '--delete'];
     const spawned = spawn(process.execPath, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = spawned;
     exited = new Promise((resolve) => spawned.once('exit', (code) => resolve(code)));

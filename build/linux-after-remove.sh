@@ -1,0 +1,3 @@
+#!/bin/bash
+# deb post-remove (electron-builder's `deb.afterRemove`): the links linux-after-install.sh made.
+rm -f '/usr/bin/${executable}' '/usr/bin/labdesk'
