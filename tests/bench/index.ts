@@ -1,5 +1,5 @@
 // Benchmarks: `node --import tsx tests/bench/index.ts <suite> [options]`.
-//   sync [--quick] [--cases a,b,c,n,na,nb,d] [--nets loopback,rtt] [--runs 3] [--budget-min 20]
+//   sync [--quick] [--cases a,b,c,n,na,nb,d,w] [--nets loopback,rtt] [--runs 3] [--budget-min 20]
 //        the sync engine vs rsync vs OpenSSH sftp, loopback and 20 ms RTT (~15 min with 3 runs)
 //        a: ML repo push, b: 5,000 files, c: 256 MiB file, n: no-op resyncs of a and b, d: save latency
 
@@ -11,6 +11,6 @@ switch (suite) {
     await runSyncBench(args);
     break;
   default:
-    console.error('usage: node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d] [--nets loopback,rtt] [--runs N] [--budget-min M] [--ml-tree DIR]');
+    console.error('usage: node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d,w] [--nets loopback,rtt] [--runs N] [--budget-min M] [--ml-tree DIR]');
     process.exitCode = 2;
 }

@@ -2,7 +2,7 @@
 // transfer, base saved) against rsync and OpenSSH's sftp, on loopback and through a 20 ms RTT
 // latency proxy, in the same run against the same real sshd.
 //
-//   node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d] [--nets loopback,rtt] [--runs N] [--ml-tree DIR]
+//   node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d,w] [--nets loopback,rtt] [--runs N] [--ml-tree DIR]
 //
 // LABDESK_SYNC_TIMING=1 prints the engine's phases (scans, plan, transfer, base save: wall time
 // and CPU) and the tar/SFTP timeline to stderr; LABDESK_SYNC_TRACE=1 prints, every 100 ms of a
@@ -20,7 +20,7 @@
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { lstat, readFile, readdir, rm, mkdtemp, writeFile } from 'node:fs/promises';
+import { lstat, readFile, readdir, rename, rm, mkdtemp, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -409,6 +409,80 @@ async function saveLatency(bench: Bench, net: Network, fsync: boolean | 'auto'):
   }
 }
 
+const WATCH_EDITS = 30;
+
+/**
+ * (w) `labdesk watch` as a user runs it beside vim or PyCharm: another program writes a file,
+ * and the time is taken until the server's copy has the new content (read on this machine:
+ * the server's folder is local). Half the edits are plain writes, half are saves the way vim
+ * (backup by rename) and JetBrains "safe write" (temp file renamed in) do them; no push may
+ * carry a backup or temp file.
+ */
+async function watchLatency(bench: Bench, net: Network): Promise<{ p50: number; p95: number; max: number; tempPushed: string[] }> {
+  const local = await bench.dirs.make('labdesk-bench-watch-');
+  await writeFile(path.join(local, 'train.py'), 'print("start")\n');
+  const { parent, target } = await bench.freshTarget();
+  const url = `ssh://${bench.server.username}@127.0.0.1:${net.port}${target}`;
+  const child = spawn(process.execPath, [CLI_ENTRY, 'watch', local, url, '--identity', bench.server.clientKeyPath, '--known-hosts', bench.knownHosts, '--json'], {
+    env: { ...process.env, LABDESK_SSH_CONFIG: '/dev/null' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pushed: string[] = [];
+  let watching!: () => void;
+  const ready = new Promise<void>((resolve) => (watching = resolve));
+  let buffer = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const event = JSON.parse(line) as { event: string; paths?: string[] };
+      if (event.event === 'watching') watching();
+      if (event.event === 'push') pushed.push(...(event.paths ?? []));
+    }
+  });
+  child.stderr.resume();
+  try {
+    await ready;
+    const remoteFile = path.join(target, 'train.py');
+    const times: number[] = [];
+    for (let i = 0; i < WATCH_EDITS; i++) {
+      const content = `# edit ${i}\n${'x = 1\n'.repeat(200)}`;
+      const start = performance.now();
+      const file = path.join(local, 'train.py');
+      if (i % 2 === 0) {
+        await writeFile(file, content);
+      } else if (i % 4 === 1) {
+        // vim (backupcopy=auto): the original becomes the backup, the new file is written, the backup goes.
+        await rename(file, `${file}~`);
+        await writeFile(file, content);
+        await unlink(`${file}~`);
+      } else {
+        // JetBrains safe write: a temp file, the original moved aside, the temp renamed in, the original removed.
+        await writeFile(`${file}___jb_tmp___`, content);
+        await rename(file, `${file}___jb_old___`);
+        await rename(`${file}___jb_tmp___`, file);
+        await unlink(`${file}___jb_old___`);
+      }
+      for (;;) {
+        if ((await readFile(remoteFile, 'utf8').catch(() => '')) === content) break;
+        if (performance.now() - start > 10_000) throw new Error(`edit ${i} did not reach the server within 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      times.push(performance.now() - start);
+      // Apart, as edits by a person are: each is its own change, not part of a burst.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN;
+    return { p50: at(0.5), p95: at(0.95), max: times.at(-1) ?? NaN, tempPushed: pushed.filter((p) => p !== 'train.py') };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await rm(parent, { recursive: true, force: true });
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
@@ -496,7 +570,7 @@ function option(args: readonly string[], name: string): string | undefined {
 
 export async function runSyncBench(args: readonly string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const only = new Set((option(args, '--cases') ?? (quick ? 'a,c,n,d' : 'a,b,c,n,d')).split(','));
+  const only = new Set((option(args, '--cases') ?? (quick ? 'a,c,n,d,w' : 'a,b,c,n,d,w')).split(','));
   const onlyNets = new Set((option(args, '--nets') ?? 'loopback,rtt').split(','));
   const runs = Math.max(1, Number(option(args, '--runs') ?? (quick ? 1 : 3)));
   const began = Date.now();
@@ -576,6 +650,15 @@ export async function runSyncBench(args: readonly string[]): Promise<void> {
           );
           process.stdout.write(`  d ${network.name.padEnd(9)} fsync=${String(fsync).padEnd(5)} p50 ${latency.p50.toFixed(1)} ms p95 ${latency.p95.toFixed(1)} ms\n`);
         }
+      }
+      if (only.has('w') && bench.timeLeft() > 20_000) {
+        const latency = await watchLatency(bench, network);
+        const temps = latency.tempPushed.length === 0 ? 'no temp file pushed' : `TEMP FILES PUSHED: ${latency.tempPushed.join(', ')}`;
+        bench.notes.push(
+          `(w) labdesk watch, ${network.name}, another program writes train.py (${WATCH_EDITS} edits, half by temp file + rename) until the server has it: ` +
+            `p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms; ${temps} (compare (d), the editor's own save)`,
+        );
+        process.stdout.write(`  w ${network.name.padEnd(9)} watch p50 ${latency.p50.toFixed(1)} ms p95 ${latency.p95.toFixed(1)} ms; ${temps}\n`);
       }
     }
     printTable(bench);
