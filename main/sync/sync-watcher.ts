@@ -16,7 +16,7 @@ import type { SyncPlan } from './sync-types';
  * with a local one while the user works.
  *
  * - A native recursive watch (@parcel/watcher) feeds a ChangeQueue; after a quiet debounce
- *   window (default 200 ms, at most 2 s while changes keep coming) the changed paths are
+ *   window (default 10 ms on top of the watcher's own batching, at most 2 s while changes keep coming) the changed paths are
  *   planned with the full sync's rules (partial-plan.ts) and pushed. Every write is guarded by
  *   the base's remote stamp: a remote edit in between is a conflict, never an overwrite.
  * - `notifySaved()` is the editor's upload-on-save: no debounce.
@@ -61,7 +61,14 @@ export interface SyncWatcherOptions {
   readonly orderedReplayMax?: number;
 }
 
-export const DEFAULT_DEBOUNCE_MS = 200;
+/**
+ * Quiet after the last watcher batch before a window closes. @parcel/watcher batches on its own:
+ * after half a second of silence it reports the first change at once and the rest of the same
+ * save or checkout after 50 ms without events. So a single save is pushed as soon as its first
+ * event is in, and what follows is a window of its own (a burst still holds, see below); a longer
+ * wait here would only delay every external save by that much.
+ */
+export const DEFAULT_DEBOUNCE_MS = 10;
 export const DEFAULT_MAX_WAIT_MS = 2_000;
 export const DEFAULT_ORDERED_REPLAY_MAX = 64;
 /**
@@ -85,8 +92,17 @@ class ConnectionDropped extends Error {
   }
 }
 
+/**
+ * Editors' own files while they save or edit: vim's backup (`name~`), swap (`.name.swp`) and
+ * write probe (`4913`), JetBrains' safe write (`name___jb_tmp___`, `name___jb_old___`). With the
+ * short debounce a window can close between an editor's temp write and its rename, and the temp
+ * would be pushed (and left on the server, since deletions wait for --delete). A full sync still
+ * takes any such file that stays.
+ */
+const EDITOR_SAVE_FILES = ['**/*~', '**/.*.sw[a-p]', '**/4913', '**/*___jb_tmp___', '**/*___jb_old___'];
+
 /** Never watched: their events would only be filtered out (ignore rules apply on top). */
-const WATCH_IGNORE = ['.git', '.labdesk', 'node_modules', '**/.git', '**/.git/**', '**/node_modules', '**/node_modules/**', '**/*.labdesk-tmp-*'];
+const WATCH_IGNORE = ['.git', '.labdesk', 'node_modules', '**/.git', '**/.git/**', '**/node_modules', '**/node_modules/**', '**/*.labdesk-tmp-*', ...EDITOR_SAVE_FILES];
 
 export class SyncWatcher {
   private readonly queue: ChangeQueue;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -120,9 +120,43 @@ describe('labdesk watch (CLI) against a real sshd', { timeout: 120_000 }, () => 
       latencies.push(Date.now() - saved);
     }
     const sorted = [...latencies].sort((a, b) => a - b);
-    t.diagnostic(`save→remote latency (watcher path, 200 ms debounce), 5 saves: ${latencies.join(', ')} ms; median ${sorted[2]} ms`);
+    t.diagnostic(`save→remote latency (watcher path), 5 saves: ${latencies.join(', ')} ms; median ${sorted[2]} ms`);
     const last = await waitFor(pushOf('train.py'), { from: 0, timeoutMs: 2_000, what: 'push of train.py' });
     assert.equal(last.reason, 'change');
+  });
+
+  it('editors that save by temp file and rename (vim, JetBrains) push the final file only, never the temp', async () => {
+    // Each step waits longer than the watcher's debounce, so windows close between them, as with a
+    // large file or a slow disk: the temp and the moved-aside original exist while a window closes.
+    const file = path.join(local, 'train.py');
+    const from = events.length;
+    const vim = 'print("saved by vim")\n';
+    await rename(file, `${file}~`);
+    await delay(100);
+    await writeFile(file, vim);
+    await delay(100);
+    await rm(`${file}~`);
+    await waitFor((event) => pushOf('train.py')(event) && event.uploaded === 1, { from, timeoutMs: 5_000, what: 'push of the vim save' });
+    assert.equal(await remoteText('train.py'), vim);
+
+    const jetbrains = 'print("saved by PyCharm")\n';
+    const second = events.length;
+    await writeFile(`${file}___jb_tmp___`, jetbrains);
+    await delay(100);
+    await rename(file, `${file}___jb_old___`);
+    await delay(100);
+    await rename(`${file}___jb_tmp___`, file);
+    await delay(100);
+    await rm(`${file}___jb_old___`);
+    await waitFor((event) => pushOf('train.py')(event) && event.uploaded === 1, { from: second, timeoutMs: 5_000, what: 'push of the JetBrains save' });
+    assert.equal(await remoteText('train.py'), jetbrains);
+    await delay(800); // anything else the watcher queued would have gone by now
+
+    const pushed = events.slice(from).filter((event) => event.event === 'push');
+    const pushedPaths = pushed.flatMap((event) => (Array.isArray(event.paths) ? (event.paths as string[]) : []));
+    assert.deepEqual([...new Set(pushedPaths)], ['train.py'], JSON.stringify(pushed));
+    assert.deepEqual(pushed.filter((event) => event.deleted !== 0), [], 'the moved-aside original was never deleted on the server (--delete is on)');
+    assert.deepEqual((await readdir(remote)).filter((name) => name.startsWith('train.py')), ['train.py']);
   });
 
   it('a file edited on the server, then here, is a conflict and the server copy is untouched', async () => {
