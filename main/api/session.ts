@@ -1,11 +1,11 @@
 import type { AppInfo, FileChange, WorkspaceInfo, WriteResult } from '../../preload/api';
 import { SettingsStore } from '../settings/settings-store';
-import { RemoteExplorer } from '../sync/remote-explorer';
+import { RemoteExplorer } from '../explorer/remote-explorer';
 import { SyncService } from '../sync/sync-service';
 import { indexFiles } from '../workspace/file-index';
 import { type WorkspaceWatcher, watchWorkspace } from '../workspace/watch-workspace';
 import { type MoveToTrash, Workspace } from '../workspace/workspace';
-import { fail } from './api-error';
+import { fail } from '../common/errors';
 import { EventBus } from './event-bus';
 import { PromptBroker } from './prompt-broker';
 import { TaskRegistry } from './task-registry';

@@ -1,16 +1,14 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError } from '../api/api-error';
-import { connectSsh, type SshSession } from '../ssh/connect';
-import { SecretCache } from '../ssh/secret-cache';
-import { resolveJumpHop, resolveSshHost, type ResolvedHost } from '../ssh/ssh-config';
-import { TrustStore } from '../ssh/trust-store';
+import { ApiError } from '../common/errors';
+import { formatBytes } from '../common/format-bytes';
 import { defaultConfigDir } from '../settings/config-dir';
-import { openSyncSession, type OpenedSyncSession, type SyncSessionSpec } from '../sync/open-sync-session';
-import { summarisePlan } from '../sync/plan';
-import { executeSync, prepareSync, type SyncReport } from '../sync/sync-engine';
-import { parseTargetSpec, type SyncTarget } from '../sync/target-spec';
-import { loadProjectSettings } from '../workspace/project-settings';
+import type { SshSession } from '../ssh/connect';
+import { SecretCache } from '../ssh/secret-cache';
+import { targetConnection } from '../ssh/target-connection';
+import type { OpenedSyncSession, SyncSessionSpec } from '../sync/open-sync-session';
+import type { SyncReport } from '../sync/sync-engine';
+import { parseTargetSpec, parseTargetUrl, type SyncTarget } from '../sync/target-spec';
 import { terminalPrompter } from './terminal-prompter';
 
 export interface SyncCommandOptions {
@@ -38,7 +36,11 @@ export interface OpenedTarget extends OpenedSyncSession {
 /** How long an unused early tar shell gets to leave its rc files before the connection closes. */
 const UNUSED_SHELL_EXIT_MS = 3_000;
 
-/** Resolves the project, the target and ssh config, connects, and loads the base. Shared by sync and watch. */
+/**
+ * Resolves the project, the target and ssh config, connects, and loads the base. Shared by sync
+ * and watch. An ssh:// target starts connecting before the engine and the project settings
+ * (zod) are even loaded: they load during the handshake, which is mostly waiting for the server.
+ */
 export async function openTarget(
   localDir: string,
   targetSpec: string,
@@ -48,38 +50,30 @@ export async function openTarget(
     throw new ApiError({ code: 'not-found', message: `${localDir} does not exist.` });
   });
   if (!(await stat(localRoot)).isDirectory()) throw new ApiError({ code: 'not-a-directory', message: `${localDir} is not a folder.` });
-  const project = await loadProjectSettings(localRoot);
-  const target = parseTargetSpec(targetSpec, project);
-  // LABDESK_SSH_CONFIG replaces ~/.ssh/config (tests use it to stay independent of the machine).
-  const configFile = process.env.LABDESK_SSH_CONFIG;
-  const host: ResolvedHost = await resolveSshHost(target.host, {
-    ...(configFile && { configFile }),
-    ...(target.user !== undefined && { user: target.user }),
-    ...(target.port !== undefined && { port: target.port }),
-  });
-  const identity = options.identity ?? target.identityFile;
-  const connectOptions = {
+  const projectLoading = import('../workspace/project-settings').then(({ loadProjectSettings }) => loadProjectSettings(localRoot));
+  projectLoading.catch(() => undefined); // awaited below, after the connection started
+  const target = parseTargetUrl(targetSpec) ?? parseTargetSpec(targetSpec, await projectLoading);
+  const { hostLabel, connect } = await targetConnection(target, {
     prompter: terminalPrompter({ acceptNewHostKeys: options.acceptNew }),
-    trustStore: new TrustStore(defaultConfigDir()),
+    configDir: defaultConfigDir(),
     // Shared by reconnects, so a passphrase typed once is not asked again.
     secrets: new SecretCache(),
-    ...(options.knownHosts !== undefined && { knownHostsFiles: [path.resolve(options.knownHosts)] }),
-    ...(identity !== undefined && { identityFiles: [expandHome(identity)] }),
-    resolveHop: (hop: string) => resolveJumpHop(hop, configFile ? { configFile } : {}),
-    agent: process.env.SSH_AUTH_SOCK,
-  };
-  const connect = () => connectSsh(host, connectOptions);
+    knownHostsFiles: options.knownHosts !== undefined ? [options.knownHosts] : undefined,
+    identityFile: options.identity,
+  });
   const connecting = connect();
-  const spec = {
-    localRoot,
-    remoteRoot: target.remoteRoot,
-    hostLabel: `${host.user}@${host.hostname}:${host.port}`,
-    target: target.name,
-    ignoreExtra: project.ignore,
-    ...(options.scanWhileConnecting !== undefined && { scanWhileConnecting: options.scanWhileConnecting }),
-    ...(options.prestartTarShell !== undefined && { prestartTarShell: options.prestartTarShell }),
-  };
+  connecting.catch(() => undefined); // awaited below
   try {
+    const [project, { openSyncSession }] = await Promise.all([projectLoading, import('../sync/open-sync-session')]);
+    const spec = {
+      localRoot,
+      remoteRoot: target.remoteRoot,
+      hostLabel,
+      target: target.name,
+      ignoreExtra: project.ignore,
+      ...(options.scanWhileConnecting !== undefined && { scanWhileConnecting: options.scanWhileConnecting }),
+      ...(options.prestartTarShell !== undefined && { prestartTarShell: options.prestartTarShell }),
+    };
     const opened = await openSyncSession(spec, connecting.then((ssh) => ssh.client));
     return { ...opened, ssh: await connecting, target, ignoreExtra: project.ignore, connect };
   } catch (error) {
@@ -92,6 +86,7 @@ export async function openTarget(
 export async function runSyncCommand(localDir: string, targetSpec: string, options: SyncCommandOptions): Promise<number> {
   const opened = await openTarget(localDir, targetSpec, { ...options, scanWhileConnecting: true, prestartTarShell: !options.dryRun });
   const { session } = opened;
+  const [{ prepareSync, executeSync }, { summarisePlan }] = await Promise.all([import('../sync/sync-engine'), import('../sync/plan/plan')]);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (!options.json) out(`Labdesk sync: ${session.localRoot} → ${session.hostLabel}:${session.remoteRoot}`);
@@ -148,17 +143,8 @@ export function printReport(report: SyncReport, out: (line: string) => void): vo
   if (report.keptRemote.length > 0) out(`  ${report.keptRemote.length} deleted here but kept on the server (pass --delete to remove them).`);
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}
 
 function round(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;
 }
 
-function expandHome(file: string): string {
-  return file.startsWith('~/') ? path.join(process.env.HOME ?? '', file.slice(2)) : file;
-}

@@ -1,10 +1,11 @@
 import type { SshSession } from '../ssh/connect';
 import { ReconnectingConnection } from '../ssh/reconnecting-connection';
-import { loadIgnoreRules } from '../sync/ignore-rules';
-import { summarisePlan } from '../sync/plan';
+import { loadIgnoreRules } from '../sync/local/ignore-rules';
+import { summarisePlan } from '../sync/plan/plan';
 import type { SyncReport } from '../sync/sync-engine';
-import { SyncWatcher, type SyncWatchEvent } from '../sync/sync-watcher';
-import { EXIT_CONFLICTS, EXIT_ERROR, EXIT_IN_SYNC, formatBytes, openTarget, printReport, type SyncCommandOptions } from './sync-command';
+import { SyncWatcher, type SyncWatchEvent } from '../sync/watch/sync-watcher';
+import { EXIT_CONFLICTS, EXIT_ERROR, EXIT_IN_SYNC, openTarget, printReport, type SyncCommandOptions } from './sync-command';
+import { formatBytes } from '../common/format-bytes';
 
 export type WatchCommandOptions = Omit<SyncCommandOptions, 'dryRun'>;
 

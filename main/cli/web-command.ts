@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ApiError } from '../api/api-error';
+import { ApiError } from '../common/errors';
 import { Session } from '../api/session';
 import { BUILT_RENDERER_DIR, rendererIsBuilt } from '../host/renderer-dir';
 import { startWebHost } from '../host/web-host';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, realpath, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { shellCommand } from '../ssh/shell-quote';
-import { rememberActiveTarget } from '../sync/active-target-memory';
+import { rememberActiveTarget } from '../sync/state/active-target-memory';
 import { writeSampleMlProject } from './sample-ml-project';
 
 /**

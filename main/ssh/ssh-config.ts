@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
-import { ApiError, fail } from '../api/api-error';
+import { ApiError, fail } from '../common/errors';
 import { computeSshConfig, type SshOptionValues } from './ssh-config-fallback';
 import { formatJumpHop, parseProxyJump, type JumpHop } from './proxy-jump';
 import { expandPath, expandTilde, type TokenContext } from './ssh-tokens';

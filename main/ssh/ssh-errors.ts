@@ -1,4 +1,4 @@
-import { ApiError } from '../api/api-error';
+import { ApiError } from '../common/errors';
 
 /** What went wrong while connecting, in words that say what to do. */
 export type ConnectFailure =

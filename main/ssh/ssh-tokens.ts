@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { fail } from '../api/api-error';
+import { fail } from '../common/errors';
 
 /**
  * OpenSSH's path expansion for IdentityFile, UserKnownHostsFile and Include (ssh_config(5)

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultConfigDir } from '../settings/config-dir';
-import { atomicWriteFile } from '../workspace/atomic-write';
+import { atomicWriteFile } from '../common/atomic-write';
 import { formatKnownHostLine, lookupName, namesMatch, parseKnownHosts, type KnownHostsFile } from './known-hosts';
 
 /**

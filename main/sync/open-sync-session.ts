@@ -11,12 +11,12 @@
  */
 import type { Client } from 'ssh2';
 import { openSftp } from '../ssh/remote-exec';
-import { loadIgnoreRules } from './ignore-rules';
-import { scanLocal, type LocalScan } from './local-scan';
+import { loadIgnoreRules } from './local/ignore-rules';
+import { scanLocal, type LocalScan } from './local/local-scan';
 import { tarShellWorthStarting, type SyncSession } from './sync-engine';
-import { SyncState } from './sync-state';
+import { SyncState } from './state/sync-state';
 import { timedPhase } from './sync-timing';
-import { startTarShell, type TarShell } from './tar-shell';
+import { startTarShell, type TarShell } from './tar/tar-shell';
 
 export interface SyncSessionSpec {
   readonly localRoot: string;

@@ -2,24 +2,25 @@ import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { execCommand } from '../ssh/remote-exec';
-import { hashLocalFile, hashRemoteFiles } from './content-hash';
-import { HELPERS_MIN_BYTES, HelperChannels } from './helper-channels';
-import type { IgnoreRules } from './ignore-rules';
-import { scanLocal, type LocalScan, type LocalSkip } from './local-scan';
-import { planSync, sameStamp, stampOf } from './plan';
-import { scanRemoteKnown } from './remote-known-scan';
-import { scanRemote, type RemoteScan } from './remote-scan';
-import { checkExistingParents, createRemoteDirs, createSymlinkRemote, ensureRemoteDir, lstatRemote, removeRemote, sweepStaleTemps, symlinkRemote, type NewRemoteDir } from './remote-ops';
-import { TEMP_MARKER } from '../workspace/atomic-write';
-import { findCrlfShebangs } from './shebang-check';
-import type { SyncState } from './sync-state';
+import { hashLocalFile, hashRemoteFiles } from './local/content-hash';
+import { HELPERS_MIN_BYTES, HelperChannels } from './transfer/helper-channels';
+import type { IgnoreRules } from './local/ignore-rules';
+import { scanLocal, type LocalScan, type LocalSkip } from './local/local-scan';
+import { planSync, sameStamp, stampOf } from './plan/plan';
+import { scanRemoteKnown } from './remote/remote-known-scan';
+import { scanRemote, type RemoteScan } from './remote/remote-scan';
+import { checkExistingParents, createRemoteDirs, createSymlinkRemote, ensureRemoteDir, lstatRemote, removeRemote, sweepStaleTemps, symlinkRemote, type NewRemoteDir } from './remote/remote-ops';
+import { TEMP_MARKER } from '../common/atomic-write';
+import { findCrlfShebangs } from './plan/shebang-check';
+import type { SyncState } from './state/sync-state';
 import type { BaseEntry, LocalEntry, PlanAction, PlanWarning, RemoteEntry, RemoteStamp, SyncPlan } from './sync-types';
 import { timedPhase, timingMark } from './sync-timing';
-import { sftpSession } from './sftp-client';
-import { pushWithTar } from './tar-push';
-import type { TarShell } from './tar-shell';
-import { uploadFiles, type UploadItem, type UploadResult } from './transfer';
-import { SPLIT_MIN_BYTES } from './write-lanes';
+import { sftpSession } from '../sftp/sftp-session';
+import { pushWithTar } from './tar/tar-push';
+import type { TarShell } from './tar/tar-shell';
+import { uploadFiles, type UploadItem, type UploadResult } from './transfer/transfer';
+import { SPLIT_MIN_BYTES } from './transfer/write-lanes';
+import { conflictMessage } from './plan/conflict-message';
 
 /** One target's sync: both roots, the open connection, and the base kept for it. */
 export interface SyncSession {
@@ -759,15 +760,3 @@ async function hashAll(root: string, paths: readonly string[], known?: ReadonlyM
   return hashes;
 }
 
-function conflictMessage(action: Extract<PlanAction, { type: 'conflict' }>, host: string): string {
-  switch (action.reason) {
-    case 'remote-changed':
-      return `${action.path} was changed on ${host} since the last sync; your local version was not uploaded over it. Compare them and choose which to keep.`;
-    case 'remote-differs':
-      return `${action.path} already exists on ${host} with different content, and Labdesk has no record of syncing it. Compare them before overwriting.`;
-    case 'deleted-locally-changed-remotely':
-      return `${action.path} was deleted here but changed on ${host}; it was kept there.`;
-    case 'type-changed':
-      return `${action.path} is a ${action.local?.kind ?? 'missing entry'} here but a ${action.remote?.kind ?? 'missing entry'} on ${host}; resolve it by hand.`;
-  }
-}

@@ -1,31 +1,32 @@
 import { lstat, mkdir, readFile as readLocalFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SFTPWrapper } from 'ssh2';
 import type { RemoteFileContent, SyncPlanItem, SyncPlanSummary, SyncRunReport, SyncStatus, SyncTargetInfo, SyncTargets } from '../../preload/api';
-import { ApiError, fail } from '../api/api-error';
+import { ApiError, fail } from '../common/errors';
 import type { EventBus } from '../api/event-bus';
 import type { TaskRegistry } from '../api/task-registry';
-import { connectSsh } from '../ssh/connect';
 import type { Prompter } from '../ssh/prompter';
+import { targetConnection } from '../ssh/target-connection';
 import { type ConnectionState, type LiveConnection, ReconnectingConnection, type ReconnectOptions } from '../ssh/reconnecting-connection';
 import { SecretCache } from '../ssh/secret-cache';
-import { resolveJumpHop, resolveSshHost } from '../ssh/ssh-config';
-import { TrustStore } from '../ssh/trust-store';
-import { atomicWriteFile } from '../workspace/atomic-write';
+import { atomicWriteFile } from '../common/atomic-write';
 import { looksBinary, NOT_OPENED_ABOVE_BYTES, SNIFF_BYTES } from '../workspace/content-kind';
 import { loadProjectSettings } from '../workspace/project-settings';
 import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace/workspace-path';
-import { rememberActiveTarget, restoreActiveTarget } from './active-target-memory';
-import { hashLocalFile } from './content-hash';
-import { type IgnoreRules, loadIgnoreRules } from './ignore-rules';
-import { sameStamp } from './plan';
-import { lstatRemote } from './remote-ops';
+import { rememberActiveTarget, restoreActiveTarget } from './state/active-target-memory';
+import { hashLocalFile } from './local/content-hash';
+import { type IgnoreRules, loadIgnoreRules } from './local/ignore-rules';
+import { sameStamp } from './plan/plan';
+import { lstatRemote } from './remote/remote-ops';
 import { executeSync, prepareSync, type PreparedSync, type SyncReport, type SyncSession } from './sync-engine';
-import { SyncState } from './sync-state';
+import { SyncState } from './state/sync-state';
 import type { PlanAction, RemoteStamp, SyncPlan } from './sync-types';
-import { SyncWatcher, type SyncWatchEvent } from './sync-watcher';
-import { listTargets, removeTarget, saveTarget, type TargetInput } from './target-store';
-import { uploadFiles } from './transfer';
+import { SyncWatcher, type SyncWatchEvent } from './watch/sync-watcher';
+import { listTargets, removeTarget, saveTarget, type TargetInput } from './state/target-store';
+import { uploadFiles } from './transfer/transfer';
+import { conflictMessage } from './plan/conflict-message';
+import { readRemoteBytes } from '../sftp/remote-file-reader';
+import { sftpSession } from '../sftp/sftp-session';
+import type { RemoteContext } from '../explorer/remote-context';
 
 /**
  * Sync inside the app (desktop window and `labdesk web`): the project's targets, the one active
@@ -93,18 +94,6 @@ interface Active {
   savedWhilePaused: Set<string> | null;
 }
 
-export interface RemoteContext {
-  readonly target: string;
-  readonly hostLabel: string;
-  readonly localRoot: string;
-  readonly remoteRoot: string;
-  readonly state: SyncState;
-  readonly ignore: IgnoreRules;
-  readonly live: LiveConnection;
-  exclusive<T>(work: () => Promise<T>): Promise<T>;
-  /** Re-sends the sync status (after the explorer changed what is in sync). */
-  changed(): void;
-}
 
 export class SyncService {
   private root: string | null = null;
@@ -201,24 +190,14 @@ export class SyncService {
     const target = project.targets[name] ?? fail('not-found', `There is no server named "${name}" in this project. Add it in the Server view first.`, 'name');
     // Remembered per machine for the next open (a write failure only costs that convenience).
     await rememberActiveTarget(root, name).catch(() => undefined);
-    const configFile = this.options.sshConfigFile ?? (process.env.LABDESK_SSH_CONFIG || undefined);
-    const host = await resolveSshHost(target.host, {
-      ...(configFile && { configFile }),
-      ...(target.user !== undefined && { user: target.user }),
-      ...(target.port !== undefined && { port: target.port }),
-    });
     const knownHostsFiles = this.options.knownHostsFiles ?? (process.env.LABDESK_KNOWN_HOSTS ? process.env.LABDESK_KNOWN_HOSTS.split(path.delimiter).filter(Boolean) : undefined);
-    const identity = target.identityFile;
-    const connectOptions = {
+    const { hostLabel, connect } = await targetConnection(target, {
       prompter: this.options.prompter,
-      trustStore: new TrustStore(this.options.configDir),
+      configDir: this.options.configDir,
       secrets: this.secrets,
-      ...(knownHostsFiles !== undefined && { knownHostsFiles: knownHostsFiles.map((file) => path.resolve(expandHome(file))) }),
-      ...(identity !== undefined && { identityFiles: [expandHome(identity)] }),
-      resolveHop: (hop: string) => resolveJumpHop(hop, configFile ? { configFile } : {}),
-      agent: process.env.SSH_AUTH_SOCK,
-    };
-    const hostLabel = `${host.user}@${host.hostname}:${host.port}`;
+      sshConfigFile: this.options.sshConfigFile,
+      knownHostsFiles,
+    });
     const [state, ignore] = await Promise.all([
       SyncState.load(root, { target: name, host: hostLabel, remoteRoot: target.remoteRoot }),
       loadIgnoreRules(root, { extraPatterns: project.ignore }),
@@ -228,7 +207,7 @@ export class SyncService {
     // One whose folder was replaced meanwhile gives up. No await from here to `this.active =`.
     while (this.active !== null) await this.deactivate();
     if (this.root !== root || this.closed) return this.status();
-    const connection = new ReconnectingConnection(() => connectSsh(host, connectOptions), this.options.reconnect ?? RECONNECT);
+    const connection = new ReconnectingConnection(connect, this.options.reconnect ?? RECONNECT);
     const active: Active = {
       name,
       root,
@@ -451,7 +430,7 @@ export class SyncService {
       active.seen.set(relative, before);
       return { kind: 'too-large', path: relative, size: before.size };
     }
-    const bytes = await readRemoteBytes(live.sftp, remotePath);
+    const { bytes } = await readRemoteBytes(sftpSession(live.sftp, active.name), remotePath, NOT_OPENED_ABOVE_BYTES);
     const after = await lstatRemote(live.sftp, remotePath);
     if (after === null || !sameStamp(after, before)) fail('conflict', `${relative} is changing on ${active.name} right now; try again in a moment.`);
     active.seen.set(relative, after);
@@ -512,7 +491,7 @@ export class SyncService {
         if (current === null) fail('not-found', `${relative} no longer exists on ${active.name}; there is nothing to take.`, 'path');
         if (seen !== undefined && (seen === null || !sameStamp(current, seen))) throw changedAgain();
         if (current.size > NOT_OPENED_ABOVE_BYTES) fail('not-supported', `${relative} is too large to download from here (${current.size} bytes).`, 'path');
-        const bytes = await readRemoteBytes(live.sftp, remotePath);
+        const { bytes } = await readRemoteBytes(sftpSession(live.sftp, active.name), remotePath, NOT_OPENED_ABOVE_BYTES);
         const after = await lstatRemote(live.sftp, remotePath);
         if (after === null || !sameStamp(after, current)) throw changedAgain();
         await mkdir(path.dirname(local), { recursive: true });
@@ -545,6 +524,7 @@ export class SyncService {
    * a reconnect), its base state and ignore rules. `exclusive` runs work that writes into the
    * mirrored folders one at a time with full syncs and conflict resolutions.
    */
+  /** What the remote explorer works with (its RemoteContextSource): the active target and its live connection. */
   async remoteContext(): Promise<RemoteContext> {
     const active = this.requireActive();
     const live = await this.live(active);
@@ -640,9 +620,6 @@ function canonical(relativePath: string): string {
   return relative;
 }
 
-function readRemoteBytes(sftp: SFTPWrapper, remotePath: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => sftp.readFile(remotePath, (error, data) => (error ? reject(new Error(`Could not read ${remotePath}: ${error.message}`)) : resolve(data))));
-}
 
 function summarise(active: Active, prepared: PreparedSync): SyncPlanSummary {
   const counts = { upload: 0, mkdir: 0, symlink: 0, delete: 0, conflict: 0, skip: 0, keepRemote: 0 };
@@ -687,18 +664,6 @@ function planItem(action: PlanAction, target: string): SyncPlanItem | null {
   }
 }
 
-function conflictMessage(action: Extract<PlanAction, { type: 'conflict' }>, target: string): string {
-  switch (action.reason) {
-    case 'remote-changed':
-      return `${action.path} was changed on ${target} since the last sync; your version was not uploaded over it. Compare them and choose which to keep.`;
-    case 'remote-differs':
-      return `${action.path} already exists on ${target} with different content. Compare them before overwriting.`;
-    case 'deleted-locally-changed-remotely':
-      return `${action.path} was deleted here but changed on ${target}; it was kept there.`;
-    case 'type-changed':
-      return `${action.path} is a ${action.local?.kind ?? 'missing entry'} here but a ${action.remote?.kind ?? 'missing entry'} on ${target}; resolve it by hand.`;
-  }
-}
 
 function reportInfo(report: SyncReport): SyncRunReport {
   const issue = ({ path: issuePath, reason, message }: { path: string; reason: string; message: string }) => ({ path: issuePath, reason, message });
@@ -720,8 +685,5 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function expandHome(file: string): string {
-  return file.startsWith('~/') ? path.join(process.env.HOME ?? '', file.slice(2)) : file;
-}
 
 export type { SyncTargetInfo };

@@ -1,4 +1,4 @@
-import { fail } from '../api/api-error';
+import { fail } from '../common/errors';
 import type { ProjectSettings, TargetSettings } from '../workspace/project-settings';
 
 export interface SyncTarget extends TargetSettings {
@@ -11,6 +11,11 @@ export interface SyncTarget extends TargetSettings {
  * `ssh://[user@]host[:port]/absolute/remote/dir` for a one-off sync without settings.
  */
 export function parseTargetSpec(spec: string, project: ProjectSettings): SyncTarget {
+  return parseTargetUrl(spec) ?? namedTarget(spec, project);
+}
+
+/** An `ssh://` TARGET as a target, or null for a name (which needs the project's settings). */
+export function parseTargetUrl(spec: string): SyncTarget | null {
   if (spec.startsWith('ssh://')) {
     let url: URL;
     try {
@@ -33,6 +38,10 @@ export function parseTargetSpec(spec: string, project: ProjectSettings): SyncTar
       ...(port !== undefined && { port }),
     };
   }
+  return null;
+}
+
+function namedTarget(spec: string, project: ProjectSettings): SyncTarget {
   const target = project.targets[spec];
   if (!target) {
     const names = Object.keys(project.targets);

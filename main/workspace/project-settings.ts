@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { fail } from '../api/api-error';
+import { fail } from '../common/errors';
 
 /**
  * `.labdesk/project.json`: the project's servers ("targets") and extra ignore rules. It is

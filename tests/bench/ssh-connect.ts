@@ -6,7 +6,7 @@ import { access, mkdtemp, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, type SFTPWrapper } from 'ssh2';
-import { tuneConnection } from '../../main/sync/sftp-client';
+import { tuneConnection } from '../../main/sftp/sftp-session';
 import { sha256Fingerprint, startSshd, type SshdOptions, type SshdServer } from '../fixtures/sshd';
 
 export interface ConnectOverrides {

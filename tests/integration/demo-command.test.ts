@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { rendererIsBuilt } from '../../main/host/renderer-dir';
-import { activeTargetMemoryPath } from '../../main/sync/active-target-memory';
+import { activeTargetMemoryPath } from '../../main/sync/state/active-target-memory';
 import { SSHD_MISSING_MESSAGE, sshdAvailable } from '../fixtures/sshd';
 
 const REPO = path.resolve(import.meta.dirname, '../..');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LabdeskEvents, RemoteEntry, RemoteFileOpen, RemoteListing, RemoteTransferReport, SyncPlanSummary, SyncRunReport, SyncStatus } from '../../preload/api';
 import type { Session } from '../../main/api/session';
-import { RemoteExplorer } from '../../main/sync/remote-explorer';
+import { RemoteExplorer } from '../../main/explorer/remote-explorer';
 import type { BaseEntry } from '../../main/sync/sync-types';
 import { lockFolder } from '../fixtures/lock-folder';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';

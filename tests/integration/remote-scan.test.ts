@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { execCommand, openSftp } from '../../main/ssh/remote-exec';
-import { findCommand, parseFindOutput, scanRemote, type RemoteScan, type RemoteScanTransport } from '../../main/sync/remote-scan';
+import { findCommand, parseFindOutput, scanRemote, type RemoteScan, type RemoteScanTransport } from '../../main/sync/remote/remote-scan';
 import type { RemoteEntry } from '../../main/sync/sync-types';
 import { startSshd, type SshdServer } from '../fixtures/sshd';
 import { connectFixture } from '../bench/ssh-connect';

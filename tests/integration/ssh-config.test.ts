@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiError } from '../../main/api/api-error';
+import { ApiError } from '../../main/common/errors';
 import { parseSshGOutput, resolveJumpHop, resolveSshHost, splitPathList, type ResolvedHost, type ResolveSshHostOptions } from '../../main/ssh/ssh-config';
 import { TempDirs, writeTree } from '../fixtures/temp-project';
 

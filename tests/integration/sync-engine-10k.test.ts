@@ -7,10 +7,10 @@ import { chmod, lstat, mkdir, readFile, readdir, utimes, writeFile } from 'node:
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client, SFTPWrapper } from 'ssh2';
-import { loadIgnoreRules } from '../../main/sync/ignore-rules';
-import { summarisePlan } from '../../main/sync/plan';
+import { loadIgnoreRules } from '../../main/sync/local/ignore-rules';
+import { summarisePlan } from '../../main/sync/plan/plan';
 import { TAR_MIN_FILES, executeSync, prepareSync, type SyncSession } from '../../main/sync/sync-engine';
-import { SyncState } from '../../main/sync/sync-state';
+import { SyncState } from '../../main/sync/state/sync-state';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 import { findTempFiles } from '../fixtures/temp-project';
 import { ShmDirs, startSftpFixture, stopSftpFixture } from '../bench/ssh-connect';

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { openTarget } from '../../main/cli/sync-command';
 import type { SshSession } from '../../main/ssh/connect';
 import { ReconnectingConnection } from '../../main/ssh/reconnecting-connection';
-import { SyncWatcher, type SyncWatchEvent } from '../../main/sync/sync-watcher';
+import { SyncWatcher, type SyncWatchEvent } from '../../main/sync/watch/sync-watcher';
 import { startSshd, type SshdServer } from '../fixtures/sshd';
 
 const REPO = path.resolve(import.meta.dirname, '../..');

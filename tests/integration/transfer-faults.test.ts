@@ -12,9 +12,9 @@ import { chmod, lstat, mkdir, readFile, readdir, stat, writeFile } from 'node:fs
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client, SFTPWrapper } from 'ssh2';
-import { HelperChannels } from '../../main/sync/helper-channels';
-import { uploadFiles, type UploadItem, type UploadResult } from '../../main/sync/transfer';
-import { SPLIT_MIN_BYTES } from '../../main/sync/write-lanes';
+import { HelperChannels } from '../../main/sync/transfer/helper-channels';
+import { uploadFiles, type UploadItem, type UploadResult } from '../../main/sync/transfer/transfer';
+import { SPLIT_MIN_BYTES } from '../../main/sync/transfer/write-lanes';
 import type { RemoteStamp } from '../../main/sync/sync-types';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 import { lockFolder } from '../fixtures/lock-folder';

@@ -7,8 +7,8 @@ import { chmod, lstat, mkdir, readFile, readdir, stat, symlink, utimes, writeFil
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'ssh2';
-import { pushWithTar } from '../../main/sync/tar-push';
-import type { UploadProgress } from '../../main/sync/transfer';
+import { pushWithTar } from '../../main/sync/tar/tar-push';
+import type { UploadProgress } from '../../main/sync/transfer/transfer';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
 import { TempDirs, findTempFiles, tryMountTmpfs, unmount, writeTree } from '../fixtures/temp-project';
 import { ShmDirs, connectFixture, openSftp } from '../bench/ssh-connect';

@@ -7,8 +7,8 @@ import type { SyncStatus } from '../../preload/api';
 import { EventBus } from '../../main/api/event-bus';
 import { TaskRegistry } from '../../main/api/task-registry';
 import { nonInteractivePrompter } from '../../main/ssh/prompter';
-import { activeTargetMemoryPath, recallActiveTarget, rememberActiveTarget, restoreActiveTarget } from '../../main/sync/active-target-memory';
-import { stateFilePath } from '../../main/sync/sync-state';
+import { activeTargetMemoryPath, recallActiveTarget, rememberActiveTarget, restoreActiveTarget } from '../../main/sync/state/active-target-memory';
+import { stateFilePath } from '../../main/sync/state/sync-state';
 import { SyncService } from '../../main/sync/sync-service';
 
 const roots: string[] = [];

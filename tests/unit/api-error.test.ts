@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../preload/api';
-import { fail, fromFsError } from '../../main/api/api-error';
+import { fail, fromFsError } from '../../main/common/errors';
 import { looksBinary, SNIFF_BYTES } from '../../main/workspace/content-kind';
 
 function errno(code: string): NodeJS.ErrnoException {

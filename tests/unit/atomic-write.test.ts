@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { TEMP_MARKER, atomicWriteFile, isLabdeskTempName } from '../../main/workspace/atomic-write';
+import { TEMP_MARKER, atomicWriteFile, isLabdeskTempName } from '../../main/common/atomic-write';
 import { TempDirs, findTempFiles } from '../fixtures/temp-project';
 
 describe('atomicWriteFile', () => {

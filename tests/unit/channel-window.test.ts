@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BacklogGate, MIN_WINDOW_IN_USE, channelWindowInUse, windowLimitFor } from '../../main/sync/channel-window';
+import { BacklogGate, MIN_WINDOW_IN_USE, windowLimitFor } from '../../main/sftp/channel-window';
+import { channelWindowInUse } from '../../main/sftp/ssh2-internals';
 
 describe('windowLimitFor', () => {
   it('allows a small backlog on a short round trip and grows with the round trip', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeliveryRate } from '../../main/sync/delivery-rate';
+import { DeliveryRate } from '../../main/sftp/delivery-rate';
 
 /** Feeds `bytesPerMs` as one reply every `everyMs` from `from` to `to`. */
 function feed(rate: DeliveryRate, from: number, to: number, bytesPerMs: number, everyMs = 1): void {

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { DEFAULT_IGNORE_PATTERNS, loadIgnoreRules, rebaseIgnorePattern, type IgnoreRules } from '../../main/sync/ignore-rules';
+import { DEFAULT_IGNORE_PATTERNS, loadIgnoreRules, rebaseIgnorePattern, type IgnoreRules } from '../../main/sync/local/ignore-rules';
 import { TempDirs, writeTree } from '../fixtures/temp-project';
 
 const execFileAsync = promisify(execFile);

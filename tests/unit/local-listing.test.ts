@@ -4,7 +4,7 @@ import { symlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { listAllOnMainThread, listLocalDirs, type Listing } from '../../main/sync/local-listing';
+import { listAllOnMainThread, listLocalDirs, type Listing } from '../../main/sync/local/local-listing';
 import { TempDirs, writeTree } from '../fixtures/temp-project';
 
 const execFileAsync = promisify(execFile);
@@ -60,7 +60,7 @@ describe('listLocalDirs (on the fs thread)', () => {
 
   it('does not keep the process alive once idle', async () => {
     // Listing then exiting: a child process that would hang if the worker stayed referenced.
-    const script = `import { listLocalDirs } from ${JSON.stringify(path.resolve('main/sync/local-listing.ts'))};
+    const script = `import { listLocalDirs } from ${JSON.stringify(path.resolve('main/sync/local/local-listing.ts'))};
       const [listing] = await listLocalDirs([${JSON.stringify(root)}], '/');
       console.log(listing.entries.length);`;
     const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 });

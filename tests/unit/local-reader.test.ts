@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { readOnMainThread, readWholeFile } from '../../main/sync/local-reader';
+import { readOnMainThread, readWholeFile } from '../../main/sync/local/local-reader';
 import { TempDirs } from '../fixtures/temp-project';
 
 const execFileAsync = promisify(execFile);
@@ -62,7 +62,7 @@ describe('readWholeFile (the reader thread)', () => {
   });
 
   it('does not keep the process alive once idle', async () => {
-    const script = `import { readWholeFile } from ${JSON.stringify(path.resolve('main/sync/local-reader.ts'))};
+    const script = `import { readWholeFile } from ${JSON.stringify(path.resolve('main/sync/local/local-reader.ts'))};
       const read = await readWholeFile(${JSON.stringify(files[3])});
       console.log(read.data.length);`;
     const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 });

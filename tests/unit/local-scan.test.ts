@@ -6,8 +6,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { loadIgnoreRules } from '../../main/sync/ignore-rules';
-import { caseCollisions, scanLocal, symlinkProblem, type LocalScan } from '../../main/sync/local-scan';
+import { loadIgnoreRules } from '../../main/sync/local/ignore-rules';
+import { caseCollisions, scanLocal, symlinkProblem, type LocalScan } from '../../main/sync/local/local-scan';
 import { TempDirs, isRoot, writeTree } from '../fixtures/temp-project';
 
 const execFileAsync = promisify(execFile);

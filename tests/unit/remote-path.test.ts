@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../main/api/api-error';
-import { isRemoteInside, normaliseRemotePath, relativeToRemoteRoot, remoteChild } from '../../main/sync/remote-path';
-import { joinRelative, mirroredPath } from '../../main/sync/remote-base';
+import { ApiError } from '../../main/common/errors';
+import { isRemoteInside, normaliseRemotePath, relativeToRemoteRoot, remoteChild } from '../../main/sftp/remote-path';
+import { joinRelative, mirroredPath } from '../../main/explorer/remote-base';
 
 describe('normaliseRemotePath', () => {
   for (const [raw, expected] of [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../main/api/api-error';
+import { ApiError } from '../../main/common/errors';
 import { formatJumpHop, parseProxyJump, type JumpHop } from '../../main/ssh/proxy-jump';
 
 describe('parseProxyJump', () => {

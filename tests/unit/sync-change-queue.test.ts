@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ChangeQueue, DEFAULT_BURST_THRESHOLD, mergeChange } from '../../main/sync/change-queue';
+import { ChangeQueue, DEFAULT_BURST_THRESHOLD, mergeChange } from '../../main/sync/watch/change-queue';
 
 const paths = (queue: ChangeQueue) => queue.take().changes.map((change) => change.path);
 

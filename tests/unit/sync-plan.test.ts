@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planSync, summarisePlan, type PlanInput } from '../../main/sync/plan';
+import { planSync, summarisePlan, type PlanInput } from '../../main/sync/plan/plan';
 import type { BaseEntry, LocalEntry, PlanAction, RemoteEntry } from '../../main/sync/sync-types';
 
 // Small builders: a local file, a remote file, and a base that records both as last synced.

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ApiError } from '../../preload/api';
-import { listTargets, removeTarget, saveTarget, validateTarget } from '../../main/sync/target-store';
+import { listTargets, removeTarget, saveTarget, validateTarget } from '../../main/sync/state/target-store';
 import { loadProjectSettings } from '../../main/workspace/project-settings';
 
 const roots: string[] = [];

@@ -1,0 +1,43 @@
+/**
+ * Extra SFTP channels opened for the length of one push, so its big files' WRITEs can spread
+ * over several flow-control windows (write-lanes.ts). Opened in parallel with the push (one
+ * round trip; on servers that run sftp-server as a subsystem, also a process start per channel)
+ * and closed when it ends. A channel the server refuses (MaxSessions) is simply not used.
+ */
+import type { Client, SFTPWrapper } from 'ssh2';
+import { openSftp } from '../../ssh/remote-exec';
+import { sftpSession, type SftpSession } from '../../sftp/sftp-session';
+
+/** Two helpers, three channels in all: measured faster than two at 20 ms RTT (write-lanes.ts). */
+export const HELPER_CHANNELS = 2;
+/**
+ * A push opens helpers when its files of SPLIT_MIN_BYTES or more add up to at least this much:
+ * about a second on one channel at 20 ms RTT, against a channel's start (one round trip, or a
+ * login shell's start on servers with an sftp-server subsystem).
+ */
+export const HELPERS_MIN_BYTES = 64 * 1024 * 1024;
+
+export class HelperChannels {
+  readonly sessions: Promise<readonly SftpSession[]>;
+  private readonly opened: SFTPWrapper[] = [];
+  private closed = false;
+
+  constructor(client: Client, host: string, count = HELPER_CHANNELS) {
+    const openOne = async (): Promise<SftpSession | undefined> => {
+      const sftp = await openSftp(client).catch(() => undefined); // refused, or the connection is gone
+      if (!sftp) return undefined;
+      if (this.closed) {
+        sftp.end();
+        return undefined;
+      }
+      this.opened.push(sftp);
+      return sftpSession(sftp, host);
+    };
+    this.sessions = Promise.all(Array.from({ length: count }, openOne)).then((sessions) => sessions.filter((session) => session !== undefined));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const sftp of this.opened.splice(0)) sftp.end();
+  }
+}
