@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import labdesk from './scripts/eslint/domain-entry.mjs';
 
 const ELECTRON_ONLY_IN_APP =
   'Only main/app/ (and the preload) may import electron: everything else must run and be tested in plain Node.';
@@ -21,6 +22,11 @@ export default tseslint.config(
         { selector: "CallExpression[callee.name='require'][arguments.0.value='electron']", message: ELECTRON_ONLY_IN_APP },
       ],
     },
+  },
+  {
+    files: ['main/**/*.ts'],
+    plugins: { labdesk },
+    rules: { 'labdesk/domain-entry': 'error' },
   },
   {
     files: ['main/app/**/*.ts', 'preload/index.ts', 'tests/electron/**/*.ts'],

@@ -17,6 +17,21 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const outdir = path.join(root, 'out/cli');
 
+// Every module of ours only declares things (no work at import time), so esbuild may drop what a
+// chunk does not use: each domain is imported through its index.ts, and without this a command
+// would load every module that index re-exports (the whole sync service for a target parser).
+const ownModulesAreSideEffectFree = {
+  name: 'own-modules-side-effect-free',
+  setup(build) {
+    build.onResolve({ filter: /^\.{1,2}\// }, async (args) => {
+      if (args.pluginData?.own || args.kind !== 'import-statement' || !args.importer.startsWith(path.join(root, 'main') + path.sep)) return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { own: true } });
+      if (resolved.errors.length > 0) return undefined;
+      return { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -34,4 +49,5 @@ await build({
   // Bundled CommonJS packages (commander, ws) call `require`, which ESM does not define.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   chunkNames: '[name]-[hash]',
+  plugins: [ownModulesAreSideEffectFree],
 });

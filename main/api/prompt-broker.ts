@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PromptRequest } from '../../preload/api';
-import type { HostKeyQuestion, Prompter, SecretQuestion } from '../ssh/prompter';
-import type { EventBus } from './event-bus';
+import type { HostKeyQuestion, Prompter, SecretQuestion } from '../ssh';
+import type { EventBus } from '../common';
 
 type Pending = { readonly kind: PromptRequest['kind']; resolve(value: string | boolean | null): void; timer: NodeJS.Timeout };
 

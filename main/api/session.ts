@@ -1,14 +1,10 @@
 import type { AppInfo, FileChange, WorkspaceInfo, WriteResult } from '../../preload/api';
-import { SettingsStore } from '../settings/settings-store';
-import { RemoteExplorer } from '../explorer/remote-explorer';
-import { SyncService } from '../sync/sync-service';
-import { indexFiles } from '../workspace/file-index';
-import { type WorkspaceWatcher, watchWorkspace } from '../workspace/watch-workspace';
-import { type MoveToTrash, Workspace } from '../workspace/workspace';
-import { fail } from '../common/errors';
-import { EventBus } from './event-bus';
+import { SettingsStore } from '../settings';
+import { RemoteExplorer } from '../explorer';
+import { SyncService } from '../sync';
+import { indexFiles, type MoveToTrash, watchWorkspace, Workspace, type WorkspaceWatcher } from '../workspace';
+import { EventBus, fail, TaskRegistry } from '../common';
 import { PromptBroker } from './prompt-broker';
-import { TaskRegistry } from './task-registry';
 
 /** What differs between the desktop app and the web host; everything else is shared. */
 export interface HostCapabilities {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
-import { contentTypeFor } from '../host/content-types';
-import { CONTENT_SECURITY_POLICY } from '../host/static-files';
+import { CONTENT_SECURITY_POLICY, contentTypeFor } from '../host';
 import { APP_SCHEME } from './app-origin';
 import { rendererFileForUrl } from './app-protocol-path';
 

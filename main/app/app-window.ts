@@ -1,6 +1,6 @@
-import { BrowserWindow, app, dialog, shell } from 'electron';
-import { Session } from '../api/session';
-import type { SettingsStore } from '../settings/settings-store';
+import { app, BrowserWindow, dialog, shell } from 'electron';
+import { Session } from '../api';
+import type { SettingsStore } from '../settings';
 import { forwardEvents } from './ipc';
 import { createWindowOptions } from './window-options';
 

@@ -1,7 +1,6 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { EventName } from '../../preload/api';
-import { dispatch } from '../api/dispatch';
-import type { Session } from '../api/session';
+import { dispatch, type Session } from '../api';
 import { isAppUrl } from './app-origin';
 import { createCallHandler } from './call-handler';
 import { CALL_CHANNEL, EVENT_CHANNEL } from './ipc-channels';

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BrowserWindow, app } from 'electron';
-import { defaultConfigDir } from '../settings/config-dir';
-import { SettingsStore } from '../settings/settings-store';
+import { app, BrowserWindow } from 'electron';
+import { defaultConfigDir, SettingsStore } from '../settings';
 import { APP_INDEX_URL, APP_ORIGIN, originOf } from './app-origin';
 import { registerAppScheme, serveRendererOverAppScheme } from './app-protocol';
-import { type WindowContext, openAppWindow } from './app-window';
+import { openAppWindow, type WindowContext } from './app-window';
 import { registerCallChannel } from './ipc';
 import { folderFromArgv } from './launch-args';
 import { installApplicationMenu } from './menu';

@@ -3,12 +3,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
-import { createDemoFolder, DEMO_TARGET, demoEnvironment, type DemoLayout, writeDemoProject, writeDemoSshConfig } from '../dev/demo-workspace';
-import { findElectronBinary, hasDisplay } from '../dev/electron-binary';
-import { findSshd, sshdMissingMessage } from '../dev/sshd-binary';
-import { startThrowawaySshd, type ThrowawaySshd } from '../dev/throwaway-sshd';
-import { BUILT_RENDERER_DIR, rendererIsBuilt } from '../host/renderer-dir';
-import { shellCommand } from '../ssh/shell-quote';
+import { createDemoFolder, DEMO_TARGET, demoEnvironment, type DemoLayout, findElectronBinary, findSshd, hasDisplay, sshdMissingMessage, startThrowawaySshd, type ThrowawaySshd, writeDemoProject, writeDemoSshConfig } from '../dev';
+import { BUILT_RENDERER_DIR, rendererIsBuilt } from '../host';
+import { shellCommand } from '../ssh';
 import { runSyncCommand } from './sync-command';
 import { runWebCommand } from './web-command';
 

@@ -1,14 +1,9 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError } from '../common/errors';
-import { formatBytes } from '../common/format-bytes';
-import { defaultConfigDir } from '../settings/config-dir';
-import type { SshSession } from '../ssh/connect';
-import { SecretCache } from '../ssh/secret-cache';
-import { targetConnection } from '../ssh/target-connection';
-import type { OpenedSyncSession, SyncSessionSpec } from '../sync/open-sync-session';
-import type { SyncReport } from '../sync/sync-engine';
-import { parseTargetSpec, parseTargetUrl, type SyncTarget } from '../sync/target-spec';
+import { ApiError, formatBytes } from '../common';
+import { defaultConfigDir } from '../settings';
+import { SecretCache, type SshSession, targetConnection } from '../ssh';
+import { type OpenedSyncSession, parseTargetSpec, parseTargetUrl, type SyncReport, type SyncSessionSpec, type SyncTarget } from '../sync';
 import { terminalPrompter } from './terminal-prompter';
 
 export interface SyncCommandOptions {

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { HostKeyQuestion, Prompter, SecretQuestion } from '../ssh/prompter';
+import type { HostKeyQuestion, Prompter, SecretQuestion } from '../ssh';
 
 /**
  * The CLI's prompter: asks on the terminal when there is one. Without a terminal (CI, cron),

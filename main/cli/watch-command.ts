@@ -1,11 +1,7 @@
-import type { SshSession } from '../ssh/connect';
-import { ReconnectingConnection } from '../ssh/reconnecting-connection';
-import { loadIgnoreRules } from '../sync/local/ignore-rules';
-import { summarisePlan } from '../sync/plan/plan';
-import type { SyncReport } from '../sync/sync-engine';
-import { SyncWatcher, type SyncWatchEvent } from '../sync/watch/sync-watcher';
+import { ReconnectingConnection, type SshSession } from '../ssh';
+import { loadIgnoreRules, summarisePlan, type SyncReport, SyncWatcher, type SyncWatchEvent } from '../sync';
 import { EXIT_CONFLICTS, EXIT_ERROR, EXIT_IN_SYNC, openTarget, printReport, type SyncCommandOptions } from './sync-command';
-import { formatBytes } from '../common/format-bytes';
+import { formatBytes } from '../common';
 
 export type WatchCommandOptions = Omit<SyncCommandOptions, 'dryRun'>;
 

@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { ApiError } from '../common/errors';
-import { Session } from '../api/session';
-import { BUILT_RENDERER_DIR, rendererIsBuilt } from '../host/renderer-dir';
-import { startWebHost } from '../host/web-host';
-import { defaultConfigDir } from '../settings/config-dir';
-import { moveToTrashWithNode } from '../workspace/node-trash';
+import { ApiError } from '../common';
+import { Session } from '../api';
+import { BUILT_RENDERER_DIR, rendererIsBuilt, startWebHost } from '../host';
+import { defaultConfigDir } from '../settings';
+import { moveToTrashWithNode } from '../workspace';
 import { PACKAGE_VERSION } from './package-version';
 
 export interface WebCommandOptions {

@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, realpath, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { shellCommand } from '../ssh/shell-quote';
-import { rememberActiveTarget } from '../sync/state/active-target-memory';
+import { shellCommand } from '../ssh';
+import { rememberActiveTarget } from '../sync';
 import { writeSampleMlProject } from './sample-ml-project';
 
 /**

@@ -1,8 +1,6 @@
 import type { Stats } from 'node:fs';
-import { hashLocalFile } from '../sync/local/content-hash';
-import { relativeToRemoteRoot } from '../sftp/remote-path';
-import type { SyncState } from '../sync/state/sync-state';
-import type { LocalStamp, RemoteStamp } from '../sync/sync-types';
+import { hashLocalFile, type LocalStamp, type RemoteStamp, type SyncState } from '../sync';
+import { relativeToRemoteRoot } from '../sftp';
 
 /**
  * How explorer actions keep the last-synced base honest. Only paths that mirror each other

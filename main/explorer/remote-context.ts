@@ -1,6 +1,5 @@
-import type { LiveConnection } from '../ssh/reconnecting-connection';
-import type { IgnoreRules } from '../sync/local/ignore-rules';
-import type { SyncState } from '../sync/state/sync-state';
+import type { LiveConnection } from '../ssh';
+import type { IgnoreRules, SyncState } from '../sync';
 
 /**
  * All the explorer needs from sync: the active target's roots, its base (so a file downloaded or

@@ -1,5 +1,4 @@
-import { SftpError, type SftpSession } from '../sftp/sftp-session';
-import { remoteChild } from '../sftp/remote-path';
+import { remoteChild, SftpError, type SftpSession } from '../sftp';
 
 /** Requests in flight while deleting a tree (one SFTP channel; sftp-server answers in order). */
 const DELETES_IN_FLIGHT = 32;

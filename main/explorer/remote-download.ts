@@ -1,18 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readlink, rename, rm, symlink, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open, readlink, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { RemoteTransferReport } from '../../preload/api';
-import { ApiError, fail, fromFsError } from '../common/errors';
-import type { TaskHandle } from '../api/task-registry';
-import { TEMP_MARKER } from '../common/atomic-write';
-import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace/workspace-path';
-import { hashLocalFile } from '../sync/local/content-hash';
+import { ApiError, fail, fromFsError, type TaskHandle, TEMP_MARKER } from '../common';
+import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace';
+import { hashLocalFile, stampOf } from '../sync';
 import { joinRelative, mirroredPath, recordSyncedFile, unchangedSinceBase } from './remote-base';
-import { readRemoteFile } from '../sftp/remote-file-reader';
-import { walkRemoteSelection, type WalkedEntry } from './remote-walk';
-import type { SftpSession } from '../sftp/sftp-session';
+import { readRemoteFile, type SftpSession } from '../sftp';
+import { type WalkedEntry, walkRemoteSelection } from './remote-walk';
 import type { RemoteContext } from './remote-context';
-import { stampOf } from '../sync/transfer/transfer';
 
 /** Files downloaded at once (each with several READs in flight). */
 const FILES_IN_FLIGHT = 8;

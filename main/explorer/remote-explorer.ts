@@ -1,16 +1,14 @@
 import { lstat } from 'node:fs/promises';
 import type { RemoteEntry, RemoteFileOpen, RemoteListing, RemoteTransferReport } from '../../preload/api';
-import { ApiError, fail } from '../common/errors';
-import type { TaskRegistry } from '../api/task-registry';
-import { resolveInWorkspace } from '../workspace/workspace-path';
+import { ApiError, fail, type TaskRegistry } from '../common';
+import { resolveInWorkspace } from '../workspace';
 import { baseEntriesUnder } from './remote-base';
 import { deleteRemoteTree } from './remote-delete';
 import { downloadRemote } from './remote-download';
 import { type ContentMemory, openRemoteFile, saveRemoteFile } from './remote-file-io';
 import { describeRemote, LIST_LIMIT, listRemoteDir } from './remote-listing';
-import { isRemoteInside, normaliseRemotePath, relativeToRemoteRoot, remoteParent } from '../sftp/remote-path';
+import { isRemoteInside, normaliseRemotePath, relativeToRemoteRoot, remoteParent, SftpError, sftpSession, type SftpSession } from '../sftp';
 import { uploadLocal } from './remote-upload';
-import { SftpError, sftpSession, type SftpSession } from '../sftp/sftp-session';
 import type { RemoteContext, RemoteContextSource } from './remote-context';
 
 export interface RemoteExplorerOptions {

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Stats } from 'ssh2';
 import type { RemoteEntry, RemoteFileOpen } from '../../preload/api';
-import { ApiError, fail } from '../common/errors';
-import { looksBinary, READ_ONLY_ABOVE_BYTES, SNIFF_BYTES } from '../workspace/content-kind';
-import { SftpError, type SftpSession } from '../sftp/sftp-session';
+import { ApiError, fail } from '../common';
+import { looksBinary, READ_ONLY_ABOVE_BYTES, SNIFF_BYTES } from '../workspace';
+import { readRemoteBytes, remoteParent, SftpError, type SftpSession } from '../sftp';
 import { entryOf } from './remote-listing';
-import { readRemoteBytes } from '../sftp/remote-file-reader';
-import { remoteParent } from '../sftp/remote-path';
-import { remoteTempPath } from '../sync/transfer/transfer';
+import { remoteTempPath } from '../sync';
 
 /**
  * Server files in the editor. Only files up to 5 MB open (editing a bigger one means moving it

@@ -1,8 +1,7 @@
 import type { Stats } from 'ssh2';
 import type { EntryKind, RemoteEntry, RemoteListing } from '../../preload/api';
-import { ApiError } from '../common/errors';
-import { SftpError, type SftpSession } from '../sftp/sftp-session';
-import { remoteBaseName, remoteChild } from '../sftp/remote-path';
+import { ApiError } from '../common';
+import { remoteBaseName, remoteChild, SftpError, type SftpSession } from '../sftp';
 
 /** Entries one listing returns at most; the rest of a huge folder is left out (`truncated`). */
 export const LIST_LIMIT = 20_000;

@@ -1,9 +1,8 @@
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { fromFsError } from '../common/errors';
-import { isLabdeskTempName } from '../common/atomic-write';
-import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace/workspace-path';
-import { caseCollisions, symlinkProblem } from '../sync/local/local-scan';
+import { fromFsError, isLabdeskTempName } from '../common';
+import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace';
+import { caseCollisions, symlinkProblem } from '../sync';
 
 export interface LocalPicked {
   readonly kind: 'file' | 'dir' | 'symlink';

@@ -1,15 +1,12 @@
 import { lstat } from 'node:fs/promises';
 import type { Stats } from 'ssh2';
 import type { RemoteTransferReport } from '../../preload/api';
-import { ApiError, fail } from '../common/errors';
-import type { TaskHandle } from '../api/task-registry';
-import { hashLocalFile, hashRemoteFiles } from '../sync/local/content-hash';
-import { walkLocalSelection, type LocalPicked } from './remote-upload-selection';
+import { ApiError, fail, type TaskHandle } from '../common';
+import { hashLocalFile, hashRemoteFiles, uploadFiles, type UploadItem } from '../sync';
+import { type LocalPicked, walkLocalSelection } from './remote-upload-selection';
 import { mirroredPath, recordSyncedFile } from './remote-base';
-import { remoteChild } from '../sftp/remote-path';
-import { SftpError, type SftpSession } from '../sftp/sftp-session';
+import { remoteChild, SftpError, type SftpSession } from '../sftp';
 import type { RemoteContext } from './remote-context';
-import { uploadFiles, type UploadItem } from '../sync/transfer/transfer';
 
 /** LSTATs in flight while looking at what is already on the server. */
 const LOOKUPS_IN_FLIGHT = 64;

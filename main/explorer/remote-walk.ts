@@ -1,8 +1,7 @@
 import type { Stats } from 'ssh2';
-import { isLabdeskTempName } from '../common/atomic-write';
-import { caseCollisions } from '../sync/local/local-scan';
-import { SftpError, type SftpSession } from '../sftp/sftp-session';
-import { remoteBaseName, remoteChild } from '../sftp/remote-path';
+import { isLabdeskTempName } from '../common';
+import { caseCollisions } from '../sync';
+import { remoteBaseName, remoteChild, SftpError, type SftpSession } from '../sftp';
 
 /** Folders read at once during a walk. */
 const DIRS_IN_FLIGHT = 16;

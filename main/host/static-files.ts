@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
-import { isInside } from '../workspace/workspace-path';
+import { isInside } from '../workspace';
 import { contentTypeFor } from './content-types';
 
 /** The same policy as the `<meta>` tag in renderer/index.html; Monaco needs inline styles only. */

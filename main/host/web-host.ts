@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { dispatch } from '../api/dispatch';
-import type { Session } from '../api/session';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { dispatch, type Session } from '../api';
 import { allowedHosts, isAllowedOrigin, newAccessToken, tokenCookieName, tokenFromRequest, tokensEqual } from './access-token';
 import { serveStatic } from './static-files';
 

@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { RecentProject, Settings, ThemeName } from '../../preload/api';
-import { atomicWriteFile } from '../common/atomic-write';
+import { atomicWriteFile } from '../common';
 
 const MAX_RECENT = 12;
 

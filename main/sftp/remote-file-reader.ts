@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Stats } from 'ssh2';
-import { fail } from '../common/errors';
+import { fail } from '../common';
 import type { SftpSession } from './sftp-session';
 
 /** READ requests kept in flight per file (× the server's max read length, 255 KiB on OpenSSH). */

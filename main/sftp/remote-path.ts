@@ -1,5 +1,5 @@
 import { collapseRemotePath, remoteRelative } from '../../preload/remote-path';
-import { fail } from '../common/errors';
+import { fail } from '../common';
 
 /**
  * Server paths as the remote explorer takes them from the renderer: checked, then normalised by

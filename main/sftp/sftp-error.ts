@@ -3,7 +3,7 @@
  * operation, the remote path and the host, with the SFTP status mapped to a kind.
  */
 import type { ErrorCode } from '../../preload/api';
-import { ApiError } from '../common/errors';
+import { ApiError } from '../common';
 
 /** SFTPv3 status codes (draft-ietf-secsh-filexfer-02 §7). */
 export const SFTP_STATUS = {

@@ -1,4 +1,4 @@
-import { fail } from '../common/errors';
+import { fail } from '../common';
 
 /**
  * ProxyJump values (ssh_config(5), `ssh -J`): a comma list of hops, each `[user@]host[:port]` or

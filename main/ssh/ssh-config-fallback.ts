@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import SSHConfig, { type Directive, type Line, type Match } from 'ssh-config';
-import { fail } from '../common/errors';
+import { fail } from '../common';
 import { matchPattern, matchPatternList } from './host-pattern';
 import { expandPath, expandTilde, type TokenContext } from './ssh-tokens';
 

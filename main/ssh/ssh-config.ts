@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
-import { ApiError, fail } from '../common/errors';
+import { ApiError, fail } from '../common';
 import { computeSshConfig, type SshOptionValues } from './ssh-config-fallback';
-import { formatJumpHop, parseProxyJump, type JumpHop } from './proxy-jump';
+import { formatJumpHop, type JumpHop, parseProxyJump } from './proxy-jump';
 import { expandPath, expandTilde, type TokenContext } from './ssh-tokens';
 
 export { formatJumpHop, parseProxyJump, type JumpHop };

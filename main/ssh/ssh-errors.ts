@@ -1,4 +1,4 @@
-import { ApiError } from '../common/errors';
+import { ApiError } from '../common';
 
 /** What went wrong while connecting, in words that say what to do. */
 export type ConnectFailure =

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { fail } from '../common/errors';
+import { fail } from '../common';
 
 /**
  * OpenSSH's path expansion for IdentityFile, UserKnownHostsFile and Include (ssh_config(5)

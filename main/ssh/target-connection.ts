@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { expandHome } from '../common/expand-home';
-import { connectSsh, type ConnectOptions, type SshSession } from './connect';
+import { expandHome } from '../common';
+import { type ConnectOptions, connectSsh, type SshSession } from './connect';
 import type { Prompter } from './prompter';
 import type { SecretCache } from './secret-cache';
-import { resolveJumpHop, resolveSshHost, type ResolvedHost } from './ssh-config';
+import { type ResolvedHost, resolveJumpHop, resolveSshHost } from './ssh-config';
 import { TrustStore } from './trust-store';
 
 /** Where a target lives, as project.json or an ssh:// address names it. */

@@ -1,8 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultConfigDir } from '../settings/config-dir';
-import { atomicWriteFile } from '../common/atomic-write';
-import { formatKnownHostLine, lookupName, namesMatch, parseKnownHosts, type KnownHostsFile } from './known-hosts';
+import { defaultConfigDir } from '../settings';
+import { atomicWriteFile } from '../common';
+import { formatKnownHostLine, type KnownHostsFile, lookupName, namesMatch, parseKnownHosts } from './known-hosts';
 
 /**
  * Labdesk's own trust store: host keys the person accepted in Labdesk, kept in a known_hosts file

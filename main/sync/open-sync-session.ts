@@ -10,10 +10,10 @@
  * its rc files run while the SFTP channel opens and both sides are scanned and planned.
  */
 import type { Client } from 'ssh2';
-import { openSftp } from '../ssh/remote-exec';
+import { openSftp } from '../ssh';
 import { loadIgnoreRules } from './local/ignore-rules';
-import { scanLocal, type LocalScan } from './local/local-scan';
-import { tarShellWorthStarting, type SyncSession } from './sync-engine';
+import { type LocalScan, scanLocal } from './local/local-scan';
+import { type SyncSession, tarShellWorthStarting } from './sync-engine';
 import { SyncState } from './state/sync-state';
 import { timedPhase } from './sync-timing';
 import { startTarShell, type TarShell } from './tar/tar-shell';

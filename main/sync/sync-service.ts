@@ -1,32 +1,23 @@
 import { lstat, mkdir, readFile as readLocalFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RemoteFileContent, SyncPlanItem, SyncPlanSummary, SyncRunReport, SyncStatus, SyncTargetInfo, SyncTargets } from '../../preload/api';
-import { ApiError, fail } from '../common/errors';
-import type { EventBus } from '../api/event-bus';
-import type { TaskRegistry } from '../api/task-registry';
-import type { Prompter } from '../ssh/prompter';
-import { targetConnection } from '../ssh/target-connection';
-import { type ConnectionState, type LiveConnection, ReconnectingConnection, type ReconnectOptions } from '../ssh/reconnecting-connection';
-import { SecretCache } from '../ssh/secret-cache';
-import { atomicWriteFile } from '../common/atomic-write';
-import { looksBinary, NOT_OPENED_ABOVE_BYTES, SNIFF_BYTES } from '../workspace/content-kind';
-import { loadProjectSettings } from '../workspace/project-settings';
-import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace/workspace-path';
+import { ApiError, atomicWriteFile, type EventBus, fail, type TaskRegistry } from '../common';
+import { type ConnectionState, type LiveConnection, type Prompter, ReconnectingConnection, type ReconnectOptions, SecretCache, targetConnection } from '../ssh';
+import { loadProjectSettings, looksBinary, NOT_OPENED_ABOVE_BYTES, parseWorkspacePath, resolveInWorkspace, SNIFF_BYTES, toWorkspaceRelative } from '../workspace';
 import { rememberActiveTarget, restoreActiveTarget } from './state/active-target-memory';
 import { hashLocalFile } from './local/content-hash';
 import { type IgnoreRules, loadIgnoreRules } from './local/ignore-rules';
 import { sameStamp } from './plan/plan';
 import { lstatRemote } from './remote/remote-ops';
-import { executeSync, prepareSync, type PreparedSync, type SyncReport, type SyncSession } from './sync-engine';
+import { executeSync, type PreparedSync, prepareSync, type SyncReport, type SyncSession } from './sync-engine';
 import { SyncState } from './state/sync-state';
 import type { PlanAction, RemoteStamp, SyncPlan } from './sync-types';
 import { SyncWatcher, type SyncWatchEvent } from './watch/sync-watcher';
 import { listTargets, removeTarget, saveTarget, type TargetInput } from './state/target-store';
 import { uploadFiles } from './transfer/transfer';
 import { conflictMessage } from './plan/conflict-message';
-import { readRemoteBytes } from '../sftp/remote-file-reader';
-import { sftpSession } from '../sftp/sftp-session';
-import type { RemoteContext } from '../explorer/remote-context';
+import { readRemoteBytes, sftpSession } from '../sftp';
+import type { RemoteContext } from '../explorer';
 
 /**
  * Sync inside the app (desktop window and `labdesk web`): the project's targets, the one active

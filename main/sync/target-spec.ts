@@ -1,5 +1,5 @@
-import { fail } from '../common/errors';
-import type { ProjectSettings, TargetSettings } from '../workspace/project-settings';
+import { fail } from '../common';
+import type { ProjectSettings, TargetSettings } from '../workspace';
 
 export interface SyncTarget extends TargetSettings {
   /** The target's name: from project.json, or `user@host:port` for an ssh:// URL. */

@@ -1,7 +1,7 @@
 import { opendir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileIndex } from '../../preload/api';
-import { isLabdeskTempName } from '../common/atomic-write';
+import { isLabdeskTempName } from '../common';
 import { SKIPPED_BY_INDEX } from './hidden-names';
 
 export const INDEX_FILE_LIMIT = 500_000;

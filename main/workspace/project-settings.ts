@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { fail } from '../common/errors';
+import { fail } from '../common';
 
 /**
  * `.labdesk/project.json`: the project's servers ("targets") and extra ignore rules. It is

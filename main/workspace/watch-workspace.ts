@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FileChange, FileChangeType } from '../../preload/api';
-import { isLabdeskTempName } from '../common/atomic-write';
+import { isLabdeskTempName } from '../common';
 import { HIDDEN_IN_TREE } from './hidden-names';
 import { isInside, relativeFromRoot } from './workspace-path';
 

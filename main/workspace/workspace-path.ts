@@ -1,6 +1,6 @@
-import { realpath, lstat } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { fail } from '../common/errors';
+import { fail } from '../common';
 
 /**
  * Paths from the renderer are workspace-relative POSIX strings. This file is the only place that

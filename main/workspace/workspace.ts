@@ -1,9 +1,8 @@
 import { lstat, mkdir, open, readdir, readlink, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DirEntry, EntryKind, FileContent, WriteResult } from '../../preload/api';
-import { fail, fromFsError } from '../common/errors';
-import { atomicWriteFile, isLabdeskTempName } from '../common/atomic-write';
-import { NOT_OPENED_ABOVE_BYTES, READ_ONLY_ABOVE_BYTES, SNIFF_BYTES, looksBinary } from './content-kind';
+import { atomicWriteFile, fail, fromFsError, isLabdeskTempName } from '../common';
+import { looksBinary, NOT_OPENED_ABOVE_BYTES, READ_ONLY_ABOVE_BYTES, SNIFF_BYTES } from './content-kind';
 import { HIDDEN_IN_TREE } from './hidden-names';
 import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from './workspace-path';
 

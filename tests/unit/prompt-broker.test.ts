@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PromptRequest } from '../../preload/api';
-import { EventBus } from '../../main/api/event-bus';
+import { EventBus } from '../../main/common/event-bus';
 import { PromptBroker } from '../../main/api/prompt-broker';
 
 function broker() {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError, type TaskProgress } from '../../preload/api';
-import { EventBus } from '../../main/api/event-bus';
-import { TaskRegistry } from '../../main/api/task-registry';
+import { EventBus } from '../../main/common/event-bus';
+import { TaskRegistry } from '../../main/common/task-registry';
 
 function recorder() {
   const bus = new EventBus();

@@ -1,9 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Client, SFTPWrapper } from 'ssh2';
-import { execCommand } from '../../ssh/remote-exec';
-import { shellCommand } from '../../ssh/shell-quote';
-import { SftpError, sftpSession, type SftpSession } from '../../sftp/sftp-session';
+import { execCommand, shellCommand } from '../../ssh';
+import { SftpError, sftpSession, type SftpSession } from '../../sftp';
 
 /** sha256 of a local file, streamed (a checkpoint may be gigabytes). */
 export function hashLocalFile(file: string): Promise<string> {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
-import { TEMP_MARKER } from '../../common/atomic-write';
+import { TEMP_MARKER } from '../../common';
 
 /**
  * Which local paths sync leaves alone (ARCHITECTURE.md §4). The rules follow git:

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fromFsError } from '../../common/errors';
+import { fromFsError } from '../../common';
 import type { IgnoreRules } from './ignore-rules';
 import { fsErrorFrom } from './local-fs-thread';
-import { listLocalDirs, type ListedKind, type Listing } from './local-listing';
+import { type ListedKind, type Listing, listLocalDirs } from './local-listing';
 import type { LocalEntry, SkipReason } from '../sync-types';
 
 export interface LocalSkip {

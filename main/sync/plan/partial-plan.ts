@@ -1,11 +1,11 @@
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { caseCollisions, symlinkProblem, type LocalSkip } from '../local/local-scan';
-import { SftpError, sftpSession, type SftpSession } from '../../sftp/sftp-session';
+import { caseCollisions, type LocalSkip, symlinkProblem } from '../local/local-scan';
+import { SftpError, sftpSession, type SftpSession } from '../../sftp';
 import { planEntries, type PreparedSync, type SyncSession } from '../sync-engine';
 import type { BaseEntry, LocalEntry, PlanAction, RemoteEntry } from '../sync-types';
-import { kindOfMode } from '../../common/file-mode';
+import { kindOfMode } from '../../common';
 
 /**
  * A plan for a few changed paths, made with the same rules as a full sync (planEntries →

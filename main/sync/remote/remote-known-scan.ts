@@ -1,8 +1,8 @@
-import { SftpError, sftpSession } from '../../sftp/sftp-session';
+import { SftpError, sftpSession } from '../../sftp';
 import { notAFolder } from './remote-scan';
 import type { RemoteEntry } from '../sync-types';
 import type { SFTPWrapper } from 'ssh2';
-import { kindOfMode } from '../../common/file-mode';
+import { kindOfMode } from '../../common';
 
 /**
  * The remote side of a resync, from the paths already known (the local scan's and the base's,

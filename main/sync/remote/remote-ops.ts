@@ -1,9 +1,8 @@
 import type { Client, SFTPWrapper } from 'ssh2';
-import { execCommand } from '../../ssh/remote-exec';
-import { shellCommand } from '../../ssh/shell-quote';
-import { TEMP_MARKER } from '../../common/atomic-write';
+import { execCommand, shellCommand } from '../../ssh';
+import { TEMP_MARKER } from '../../common';
 import { sameStamp } from '../plan/plan';
-import { SftpError, sftpSession } from '../../sftp/sftp-session';
+import { SftpError, sftpSession } from '../../sftp';
 import type { RemoteStamp } from '../sync-types';
 import { stampOf as stampOfStats } from '../transfer/transfer';
 

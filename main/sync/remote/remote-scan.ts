@@ -1,9 +1,8 @@
 import type { FileEntry, SFTPWrapper } from 'ssh2';
-import { ApiError } from '../../common/errors';
-import { shellCommand } from '../../ssh/shell-quote';
-import { SftpError, sftpSession, type SftpSession } from '../../sftp/sftp-session';
+import { ApiError, kindOfMode } from '../../common';
+import { shellCommand } from '../../ssh';
+import { SftpError, sftpSession, type SftpSession } from '../../sftp';
 import type { RemoteEntry } from '../sync-types';
-import { kindOfMode } from '../../common/file-mode';
 
 /** What the scan needs from a connection; the connection manager provides it. */
 export interface RemoteScanTransport {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { atomicWriteFile } from '../../common/atomic-write';
+import { atomicWriteFile } from '../../common';
 
 /**
  * "Remember the active target per project": the target activated last in this project, so

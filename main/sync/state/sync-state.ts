@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { atomicWriteFile } from '../../common/atomic-write';
+import { atomicWriteFile } from '../../common';
 import type { BaseEntry } from '../sync-types';
 
 const STATE_VERSION = 1;

@@ -1,9 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SyncTargetInfo } from '../../../preload/api';
-import { fail } from '../../common/errors';
-import { atomicWriteFile } from '../../common/atomic-write';
-import { loadProjectSettings, projectSettingsPath } from '../../workspace/project-settings';
+import { atomicWriteFile, fail } from '../../common';
+import { loadProjectSettings, projectSettingsPath } from '../../workspace';
 
 /**
  * Reads and edits the targets in `.labdesk/project.json` for the Server view. The rules are

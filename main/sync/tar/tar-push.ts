@@ -22,22 +22,19 @@
  * symlinks to the SFTP path. Requires a POSIX shell and tar on the server.
  */
 import { createHash } from 'node:crypto';
-import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, lstat, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
-import { openSftp } from '../../ssh/remote-exec';
-import { shellCommand } from '../../ssh/shell-quote';
+import { openSftp, shellCommand } from '../../ssh';
 import type { NewRemoteDir } from '../remote/remote-ops';
 import { parseFindOutput } from '../remote/remote-scan';
-import { BacklogGate, windowLimitFor } from '../../sftp/channel-window';
-import { channelWindowInUse, clientProtocol, type ChannelLike } from '../../sftp/ssh2-internals';
+import { BacklogGate, type ChannelLike, channelWindowInUse, clientProtocol, SftpError, sftpSession, type SftpSession, windowLimitFor } from '../../sftp';
 import { readWholeFile } from '../local/local-reader';
-import { SftpError, sftpSession, type SftpSession } from '../../sftp/sftp-session';
 import type { RemoteStamp } from '../sync-types';
 import { timedPhase, timingMark } from '../sync-timing';
-import { tarHeader, padding, tarTrailer } from './transfer-tar';
-import { TarShell, newStagingPath, tarShellCommand, type ExtractOutcome } from './tar-shell';
-import { Progress, ensureRemoteDirs, stampOf, type UploadFailureCode, type UploadProgress, type UploadResult } from '../transfer/transfer';
+import { padding, tarHeader, tarTrailer } from './transfer-tar';
+import { type ExtractOutcome, newStagingPath, TarShell, tarShellCommand } from './tar-shell';
+import { ensureRemoteDirs, Progress, stampOf, type UploadFailureCode, type UploadProgress, type UploadResult } from '../transfer/transfer';
 
 export interface TarPushOptions {
   /** Names the server in messages. */

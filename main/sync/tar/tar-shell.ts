@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Client, ClientChannel } from 'ssh2';
-import { shellCommand } from '../../ssh/shell-quote';
+import { shellCommand } from '../../ssh';
 import { findCommand } from '../remote/remote-scan';
 import { timingMark } from '../sync-timing';
 

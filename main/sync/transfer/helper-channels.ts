@@ -5,8 +5,8 @@
  * and closed when it ends. A channel the server refuses (MaxSessions) is simply not used.
  */
 import type { Client, SFTPWrapper } from 'ssh2';
-import { openSftp } from '../../ssh/remote-exec';
-import { sftpSession, type SftpSession } from '../../sftp/sftp-session';
+import { openSftp } from '../../ssh';
+import { sftpSession, type SftpSession } from '../../sftp';
 
 /** Two helpers, three channels in all: measured faster than two at 20 ms RTT (write-lanes.ts). */
 export const HELPER_CHANNELS = 2;

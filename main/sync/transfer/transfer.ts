@@ -46,20 +46,18 @@
  * The caller must have called tuneConnection(client) (TCP_NODELAY). Requests are coalesced into
  * few socket writes per event-loop turn by SftpSession (cork/uncork).
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { createHash, type Hash, randomBytes } from 'node:crypto';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SFTPWrapper, Stats } from 'ssh2';
-import { TEMP_MARKER } from '../../common/atomic-write';
+import { formatBytes, settle, type Settled, TEMP_MARKER, unwrap } from '../../common';
 import { readWholeFile } from '../local/local-reader';
-import { SftpError, sftpSession, type SftpSession } from '../../sftp/sftp-session';
-import { settle, unwrap, type Settled } from '../../common/settled';
+import { SftpError, sftpSession, type SftpSession } from '../../sftp';
 import type { RemoteStamp } from '../sync-types';
 import { SPLIT_MIN_BYTES, WriteLanes } from './write-lanes';
-import { formatBytes } from '../../common/format-bytes';
 
 /** Re-exported: callers of uploadFiles must have called it on the connection (TCP_NODELAY). */
-export { tuneConnection } from '../../sftp/sftp-session';
+export { tuneConnection } from '../../sftp';
 
 /** Files in flight. A file holds a remote handle only from OPEN to CLOSE (RTTs 1–2), not while renaming. */
 export const DEFAULT_FILES_IN_FLIGHT = 512;

@@ -13,8 +13,8 @@
  * FSTAT and CLOSE (which must see every byte), the helpers' WRITEs are awaited and their handles
  * closed: requests on different channels are not ordered with each other.
  */
-import type { SftpSession } from '../../sftp/sftp-session';
-import { settle, unwrap, type Settled } from '../../common/settled';
+import type { SftpSession } from '../../sftp';
+import { settle, type Settled, unwrap } from '../../common';
 
 /** Files at least this big spread their WRITEs over the helper channels, when there are any. */
 export const SPLIT_MIN_BYTES = 8 * 1024 * 1024;

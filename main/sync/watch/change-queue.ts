@@ -1,4 +1,4 @@
-import { TEMP_MARKER } from '../../common/atomic-write';
+import { TEMP_MARKER } from '../../common';
 
 /**
  * The changed paths the watcher has seen and not pushed yet (pure: no timers, no I/O).

@@ -2,12 +2,12 @@ import { setMaxListeners } from 'node:events';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AsyncSubscription, Event as WatcherEvent } from '@parcel/watcher';
-import type { ConnectionState, LiveConnection, ReconnectingConnection } from '../../ssh/reconnecting-connection';
-import { isInside, relativeFromRoot } from '../../workspace/workspace-path';
+import type { ConnectionState, LiveConnection, ReconnectingConnection } from '../../ssh';
+import { isInside, relativeFromRoot } from '../../workspace';
 import { ChangeQueue, DEFAULT_BURST_THRESHOLD, type QueuedChange } from './change-queue';
 import { IGNORE_FILE_NAMES, type IgnoreRules } from '../local/ignore-rules';
 import { preparePaths } from '../plan/partial-plan';
-import { sftpSession } from '../../sftp/sftp-session';
+import { sftpSession } from '../../sftp';
 import { executeSync, prepareSync, type SyncIssue, type SyncReport, type SyncSession } from '../sync-engine';
 import type { SyncPlan } from '../sync-types';
 

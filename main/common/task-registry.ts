@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskProgress } from '../../preload/api';
-import { ApiError } from '../common/errors';
+import { ApiError } from './errors';
 import type { EventBus } from './event-bus';
 
 export interface TaskHandle {

@@ -1,0 +1,3 @@
+/** main/explorer: what other parts of main use. Import it from here, never from a file inside. */
+export * from './remote-context';
+export * from './remote-explorer';
