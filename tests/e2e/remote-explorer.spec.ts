@@ -1,5 +1,6 @@
 import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Locator } from '@playwright/test';
 import { sshdAvailable } from '../fixtures/sshd';
 import { controlsWithoutName, expect, typeInEditor } from './labdesk-web';
 import { addAndActivateTarget, testWithServer } from './server-setup';
@@ -33,6 +34,24 @@ const test = testWithServer({
 
 // Typed lines share no word prefix with the file's words, so Monaco's word suggestions never take an Enter.
 
+/** Buttons in `region` whose label is cut (wider than the room inside the button) or that reach outside it. */
+function clippedButtons(region: Locator): Promise<string[]> {
+  return region.evaluate((element) => {
+    const bounds = element.getBoundingClientRect();
+    return Array.from(element.querySelectorAll('button'))
+      .filter((button) => {
+        const style = getComputedStyle(button);
+        const room = button.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        const range = document.createRange();
+        range.selectNodeContents(button);
+        const label = range.getBoundingClientRect().width;
+        const box = button.getBoundingClientRect();
+        return button.scrollWidth > button.clientWidth || label > room + 0.5 || box.left < bounds.left - 0.5 || box.right > bounds.right + 0.5;
+      })
+      .map((button) => button.getAttribute('aria-label') ?? button.textContent ?? '');
+  });
+}
+
 test.skip(!sshdAvailable(), 'OpenSSH server (/usr/sbin/sshd) is not installed');
 test.setTimeout(120_000);
 
@@ -61,6 +80,9 @@ test('browse the server, edit a file there with a conflict check, download, uplo
   await item('logs').click();
   await expect(item('train.log')).toBeVisible();
   expect(await controlsWithoutName(page)).toEqual([]);
+  // At the default side-bar width every button shows its whole label ("Download", not "Down…")
+  // and lies inside the region; a narrower side bar wraps the row instead of cutting labels.
+  expect(await clippedButtons(explorer)).toEqual([]);
 
   // Keyboard like the Files tree: Left collapses, Home goes to the top.
   await tree.focus();

@@ -83,3 +83,17 @@ test('renaming onto an existing file is refused and nothing is lost', async ({ p
   expect(await readFile(path.join(web.project, 'README.md'), 'utf8')).toContain('Vision lab');
   expect(await readFile(path.join(web.project, 'setup.cfg'), 'utf8')).toContain('flake8');
 });
+
+test('indexing leaves the status bar once it is done: no progress bar stays behind', async ({ page, web }) => {
+  void web;
+  // Quick open lists files only once the project is indexed: that is indexing finished, observably.
+  await page.keyboard.press('Control+p');
+  await page.getByRole('combobox', { name: 'Go to file' }).fill('train');
+  await expect(page.getByRole('option', { name: 'train.py', exact: true })).toBeVisible();
+  await page.keyboard.press('Escape');
+  const statusBar = page.getByRole('contentinfo', { name: 'Status bar' });
+  // A finished task has no bar at once, and its short "done" line is gone within a few seconds.
+  await expect(statusBar.getByRole('progressbar', { name: /Indexing/ })).toHaveCount(0, { timeout: 1_000 });
+  await expect(statusBar).not.toContainText('Indexing', { timeout: 5_000 });
+  await expect(statusBar.getByRole('progressbar')).toHaveCount(0);
+});

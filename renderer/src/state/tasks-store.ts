@@ -6,7 +6,7 @@ interface TasksState {
   update(progress: TaskProgress): void;
 }
 
-/** How long a finished task stays in the status bar, so the user sees it completed. */
+/** How long a finished task stays in the status bar (a plain line, no progress bar), so the user sees it completed. */
 const FINISHED_VISIBLE_MS = 1500;
 
 export const useTasks = create<TasksState>((set) => ({

@@ -41,6 +41,18 @@ function SyncItem() {
 
 
 function TaskItem({ task }: { task: TaskProgress }) {
+  if (task.state !== 'running') {
+    // Finished work is no longer progress: one plain line, no bar and no cancel, for the moment
+    // the tasks store keeps it ("Indexing vision-lab done: 12 files").
+    const mark = task.state === 'done' ? '✓ ' : task.state === 'failed' ? '⚠ ' : '';
+    return (
+      <span className="status-item" title={task.message}>
+        {mark}
+        {task.title} {task.state}: {task.done.toLocaleString()} {task.unit}
+        {task.bytes && ` · ${formatBytes(task.bytes.done)}`}
+      </span>
+    );
+  }
   const counts = task.total !== null ? `${task.done.toLocaleString()} / ${task.total.toLocaleString()}` : task.done.toLocaleString();
   const bytes = task.bytes ? (task.bytes.total !== null ? `${formatBytes(task.bytes.done)} / ${formatBytes(task.bytes.total)}` : formatBytes(task.bytes.done)) : null;
   // The bar follows bytes when known (one big file moves it too), else the count.
@@ -50,10 +62,9 @@ function TaskItem({ task }: { task: TaskProgress }) {
       <span>
         {task.title}: {counts} {task.unit}
         {bytes && ` · ${bytes}`}
-        {task.state !== 'running' && ` (${task.state})`}
       </span>
       <progress aria-label={task.title} {...bar} />
-      {task.cancellable && task.state === 'running' && (
+      {task.cancellable && (
         <button type="button" className="status-button" aria-label={`Cancel ${task.title}`} onClick={() => void api().tasks.cancel({ id: task.id })}>
           Cancel
         </button>
