@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ArgOf, MethodName } from '../../preload/api';
 
 /** A workspace-relative POSIX path as sent by the renderer; confinement happens in workspace/. */
 export const relativePath = z.string().max(4096);
@@ -9,6 +10,13 @@ export const remotePath = z
   .min(1)
   .max(4096)
   .refine((value) => value.startsWith('/') && !value.includes('\0'), { message: 'must be an absolute server path (starting with /) without NUL' });
+
+/**
+ * A schema per method whose parsed value is that method's argument type (preload/api.ts), and
+ * one for every method: a schema that drifts from its method, or a method without one, fails
+ * the typecheck instead of a call at run time.
+ */
+type ArgumentSchemas = { readonly [N in MethodName]: z.ZodType<ArgOf<N>> };
 
 /** Argument schemas, one per API method. Unknown keys are refused so typos surface at once. */
 export const schemas = {
@@ -60,4 +68,4 @@ export const schemas = {
   'remote.rename': z.strictObject({ from: remotePath, to: remotePath }),
   'remote.delete': z.strictObject({ path: remotePath }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
-} as const;
+} as const satisfies ArgumentSchemas;

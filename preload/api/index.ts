@@ -1,0 +1,162 @@
+/**
+ * The one contract between the renderer and main, one file per domain (each adds its data types
+ * and its methods' interface; this file composes them and lists the names).
+ *
+ * These files are "common" code: no Node, no DOM, no Electron. The preload, the renderer, the web
+ * host and main's dispatch table all import it. Every method takes one plain-JSON argument object
+ * and resolves to plain JSON; failures reject with an `ApiError` carrying a machine-readable code.
+ *
+ * Transports only move envelopes (`CallResult`). `createApi(bridge)` turns any bridge (Electron
+ * IPC through the preload, or the web host's WebSocket) into the typed `LabdeskApi` below, so the
+ * renderer cannot tell which transport it is on.
+ */
+
+import type { AppApi, Notification, PromptRequest, PromptsApi, SettingsApi, TaskProgress, TasksApi } from './app';
+import type { RemoteApi } from './remote';
+import type { SyncApi, SyncStatus } from './sync';
+import type { FileChange, WorkspaceApi, WorkspaceInfo } from './workspace';
+import { ApiError, type CallResult } from './errors';
+
+export * from './app';
+export * from './errors';
+export * from './remote';
+export * from './sync';
+export * from './workspace';
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+
+export interface LabdeskApi {
+  app: AppApi;
+  settings: SettingsApi;
+  workspace: WorkspaceApi;
+  tasks: TasksApi;
+  sync: SyncApi;
+  remote: RemoteApi;
+  prompts: PromptsApi;
+}
+
+export interface LabdeskEvents {
+  /** Ask the renderer to run one of its commands (e.g. from the native menu), by command id. */
+  command: { readonly id: string };
+  'workspace.changed': { readonly changes: readonly FileChange[] };
+  'workspace.opened': WorkspaceInfo;
+  notification: Notification;
+  progress: TaskProgress;
+  prompt: PromptRequest;
+  /** A prompt was answered elsewhere or timed out; the window should close its dialog. */
+  'prompt.closed': { readonly id: string };
+  /** Where the code is relative to the active server; sent on every change. */
+  'sync.status': SyncStatus;
+}
+
+export type EventName = keyof LabdeskEvents;
+
+/** Every method name as `domain.method`. The list is the single source for proxies and tables. */
+export const METHOD_NAMES = [
+  'app.info',
+  'settings.get',
+  'settings.update',
+  'workspace.open',
+  'workspace.pickAndOpen',
+  'workspace.current',
+  'workspace.list',
+  'workspace.index',
+  'workspace.read',
+  'workspace.write',
+  'workspace.createFile',
+  'workspace.createFolder',
+  'workspace.rename',
+  'workspace.delete',
+  'tasks.cancel',
+  'sync.targets',
+  'sync.saveTarget',
+  'sync.removeTarget',
+  'sync.activate',
+  'sync.status',
+  'sync.plan',
+  'sync.run',
+  'sync.readRemote',
+  'sync.resolveConflict',
+  'remote.list',
+  'remote.read',
+  'remote.write',
+  'remote.download',
+  'remote.upload',
+  'remote.mkdir',
+  'remote.rename',
+  'remote.delete',
+  'prompts.answer',
+] as const satisfies readonly MethodNameOf<LabdeskApi>[];
+
+export const EVENT_NAMES = [
+  'command',
+  'workspace.changed',
+  'workspace.opened',
+  'notification',
+  'progress',
+  'prompt',
+  'prompt.closed',
+  'sync.status',
+] as const satisfies readonly EventName[];
+
+type MethodNameOf<T> = {
+  [D in keyof T & string]: { [M in keyof T[D] & string]: `${D}.${M}` }[keyof T[D] & string];
+}[keyof T & string];
+
+export type MethodName = MethodNameOf<LabdeskApi>;
+
+type Split<N extends string> = N extends `${infer D}.${infer M}` ? [D, M] : never;
+type MethodOf<N extends MethodName> = Split<N> extends [infer D extends keyof LabdeskApi, infer M]
+  ? M extends keyof LabdeskApi[D]
+    ? LabdeskApi[D][M]
+    : never
+  : never;
+
+export type ArgOf<N extends MethodName> = MethodOf<N> extends (arg: infer A) => unknown ? A : never;
+export type ResultOf<N extends MethodName> =
+  MethodOf<N> extends (arg: never) => Promise<infer R> ? R : never;
+
+// Compile-time check that METHOD_NAMES lists every method, not just a subset.
+type Missing = Exclude<MethodName, (typeof METHOD_NAMES)[number]>;
+const everyMethodListed: [Missing] extends [never] ? true : Missing = true;
+void everyMethodListed;
+type MissingEvent = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
+const everyEventListed: [MissingEvent] extends [never] ? true : MissingEvent = true;
+void everyEventListed;
+
+/** What a transport provides. `window.labdesk` in Electron is exactly this. */
+export interface LabdeskBridge {
+  call(method: string, arg: unknown): Promise<CallResult>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+export interface TypedEvents {
+  on<E extends EventName>(event: E, listener: (payload: LabdeskEvents[E]) => void): () => void;
+}
+
+/** Builds the typed API over any bridge; failed calls reject with `ApiError`. */
+export function createApi(bridge: LabdeskBridge): LabdeskApi & TypedEvents {
+  const api: Record<string, Record<string, (arg: unknown) => Promise<unknown>>> = {};
+  for (const name of METHOD_NAMES) {
+    const [domain, method] = name.split('.') as [string, string];
+    const group = (api[domain] ??= {});
+    group[method] = async (arg: unknown) => {
+      const result = await bridge.call(name, arg ?? {});
+      if (result.ok) return result.value;
+      throw new ApiError(result.error);
+    };
+  }
+  const events: TypedEvents = {
+    on: (event, listener) => bridge.on(event, listener as (payload: unknown) => void),
+  };
+  return Object.assign(api as unknown as LabdeskApi, events);
+}
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && (METHOD_NAMES as readonly string[]).includes(name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+}
