@@ -17,7 +17,7 @@ export interface RemoteExplorerOptions {
 }
 
 /**
- * The remote explorer (issue 3 part 5): browse, open, save, download, upload, rename, delete and
+ * The remote explorer: browse, open, save, download, upload, rename, delete and
  * create folders on the active target's server, over the one connection sync already holds.
  * Paths are absolute on the server and normalised lexically; every error names the path and
  * the host. Listing and opening follow links; rename and delete act on the link itself.

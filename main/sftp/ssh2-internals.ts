@@ -77,7 +77,7 @@ export function hasExtension(sftp: SFTPWrapper, name: string): boolean {
  * as one CHANNEL_DATA instead (split at the channel's packet size). Window accounting is
  * untouched: ssh2 has already charged each request when it reaches channelData. Data still
  * pending is flushed before an EOF or CLOSE for the channel, and coalescing stops when the
- * channel closes (ssh2 reuses channel ids). Measured: ~40% less client CPU for 5,000 small files.
+ * channel closes (ssh2 reuses channel ids): fewer packets to encrypt here and to open on the server.
  * Returns the function that turns it off; does nothing if ssh2's internals look different.
  */
 export function coalesceChannelData(sftp: SFTPWrapper): () => void {

@@ -3,7 +3,10 @@ import path from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { execCommand } from '../ssh';
 import { hashLocalFile, hashRemoteFiles } from './local/content-hash';
-import { HelperChannels, HELPERS_MIN_BYTES } from './transfer/helper-channels';
+import { HelperChannels } from './transfer/helper-channels';
+import { HELPERS_MIN_BYTES, TAR_MIN_FILES, TAR_OWNED_MAX_BYTES, TAR_OWNED_MIN_FILES, TAR_OWNED_MIN_RTT_MS, TAR_WORTH_SECONDS } from './transfer/push-strategy';
+
+export { TAR_MIN_FILES, TAR_OWNED_MIN_FILES } from './transfer/push-strategy';
 import type { IgnoreRules } from './local/ignore-rules';
 import { type LocalScan, type LocalSkip, scanLocal } from './local/local-scan';
 import { planSync, sameStamp, stampOf } from './plan/plan';
@@ -217,41 +220,6 @@ const STATE_SAVE_INTERVAL_MS = 500;
 /** …and at most this share of the time goes to saving it (a 10,000-entry base is ~1.5 MB of JSON). */
 const STATE_SAVE_MAX_SHARE = 0.05;
 
-/**
- * From this many new files up, a tar stream over exec (tar-push.ts) may share the push with the
- * SFTP pipeline. Below it, starting a login shell on the server is not worth it: it costs
- * 0.1–3 s of the server's CPU (0.6 s on the bench machine, where on 2 cores it also slows SFTP
- * down while it starts), and since the backlog limit (channel-window.ts) SFTP alone pushes the
- * bench's 5,000-file tree in ~1.9–2.4 s on loopback. Measured there with the shell started at
- * 1,000 files: 2.3–3.0 s on loopback and 3.9–4.0 s at 20 ms, against SFTP alone's 1.9 and 3.1–3.5.
- */
-export const TAR_MIN_FILES = 10_000;
-/**
- * When tar's shell is ready, it takes the files SFTP has not started only if SFTP, at the
- * rate it has reached, would need longer than this for them. A shorter tail isn't worth
- * tar's costs: the stream, one listing, a RENAME per file, and on a small server the CPU the
- * two transfers then fight over. Measured on the 2-core bench machine after the backlog limit
- * (channel-window.ts), sharing 5,000 files lost to SFTP alone on loopback (2.9–3.0 s vs
- * 2.3–2.4 s) and at 20 ms (3.3–4.3 s vs 3.3–3.7 s), so tar is kept for pushes SFTP would
- * need many seconds for.
- */
-export const TAR_WORTH_SECONDS = 5;
-/**
- * On a link with at least this round trip (the SFTP channel's fastest reply so far), a first
- * push of at least TAR_OWNED_MIN_FILES new files, TAR_OWNED_MAX_BYTES at most, goes through
- * tar alone from the start: its new folders travel in the archive and each topmost one goes into
- * place with one RENAME (tar-push.ts), where SFTP pays a round trip per folder level, round trips
- * per file and, on OpenSSH, a one-time stall while sftp-server grows its input buffer
- * (channel-window.ts). The shell tar needs is started while the SFTP channel opens
- * (open-sync-session.ts), so its start is hidden from a push of a few hundred files already; a
- * typical ML repository (detectron2: ~800 files) is past the threshold. On loopback the two are
- * level, and SFTP keeps what it sent if the connection is cut, so there SFTP goes on alone
- * (unless the shell was started anyway). The bench (`npm run bench -- sync`) shows both paths.
- */
-export const TAR_OWNED_MIN_RTT_MS = 5;
-export const TAR_OWNED_MIN_FILES = 500;
-/** A cut tar push keeps nothing (its staging folder is swept): beyond this, files go one by one. */
-export const TAR_OWNED_MAX_BYTES = 512 * 1024 * 1024;
 /** SFTP's rate for that decision is measured over this much recent time. */
 const RATE_WINDOW_MS = 500;
 

@@ -75,8 +75,7 @@ export async function scanRemote(transport: RemoteScanTransport, remoteRoot: str
 
 /**
  * find is one round trip for any depth, but each exec starts the user's login shell, which on
- * GPU servers often runs conda/pyenv init (0.5–3 s, and that much server CPU, measured on this
- * project's test machine); the SFTP walk needs a few round trips per folder level and no shell.
+ * GPU servers often runs conda/pyenv init (up to seconds, and that much server CPU); the SFTP walk needs a few round trips per folder level and no shell.
  * Neither wins everywhere, so they race: the walk starts at once, find joins if the walk is not
  * done after `findAfterMs` (small trees and missing roots then cost no exec at all), and the
  * first complete list is used; the other is cancelled.

@@ -7,15 +7,7 @@
 import type { Client, SFTPWrapper } from 'ssh2';
 import { openSftp } from '../../ssh';
 import { sftpSession, type SftpSession } from '../../sftp';
-
-/** Two helpers, three channels in all: measured faster than two at 20 ms RTT (write-lanes.ts). */
-export const HELPER_CHANNELS = 2;
-/**
- * A push opens helpers when its files of SPLIT_MIN_BYTES or more add up to at least this much:
- * about a second on one channel at 20 ms RTT, against a channel's start (one round trip, or a
- * login shell's start on servers with an sftp-server subsystem).
- */
-export const HELPERS_MIN_BYTES = 64 * 1024 * 1024;
+import { HELPER_CHANNELS } from './push-strategy';
 
 export class HelperChannels {
   readonly sessions: Promise<readonly SftpSession[]>;

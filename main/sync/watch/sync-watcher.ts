@@ -12,7 +12,7 @@ import { executeSync, prepareSync, type SyncIssue, type SyncReport, type SyncSes
 import type { SyncPlan } from '../sync-types';
 
 /**
- * Upload on save and watch (ARCHITECTURE.md §4, issue 3 part 4): keeps a remote root in step
+ * Upload on save and watch (ARCHITECTURE.md §4): keeps a remote root in step
  * with a local one while the user works.
  *
  * - A native recursive watch (@parcel/watcher) feeds a ChangeQueue; after a quiet debounce
