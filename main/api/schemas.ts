@@ -12,7 +12,7 @@ export const remotePath = z
   .refine((value) => value.startsWith('/') && !value.includes('\0'), { message: 'must be an absolute server path (starting with /) without NUL' });
 
 /**
- * A schema per method whose parsed value is that method's argument type (preload/api.ts), and
+ * A schema per method whose parsed value is that method's argument type (preload/api/), and
  * one for every method: a schema that drifts from its method, or a method without one, fails
  * the typecheck instead of a call at run time.
  */
