@@ -2,6 +2,7 @@
 export * from './local/content-hash';
 export * from './local/ignore-rules';
 export * from './local/local-scan';
+export * from './connection-facts';
 export * from './open-sync-session';
 export { planSync, sameStamp, summarisePlan, type PlanInput } from './plan/plan';
 export * from './state/active-target-memory';

@@ -17,6 +17,7 @@ import { type SyncSession, tarShellWorthStarting } from './sync-engine';
 import { SyncState } from './state/sync-state';
 import { timedPhase } from './sync-timing';
 import { startTarShell, type TarShell } from './tar/tar-shell';
+import { ConnectionFacts } from './connection-facts';
 
 export interface SyncSessionSpec {
   readonly localRoot: string;
@@ -59,7 +60,7 @@ export async function openSyncSession(spec: SyncSessionSpec, connecting: Promise
     const state = await loading;
     if (spec.prestartTarShell && scanned && tarShellWorthStarting(scanned, state.entries.size)) tarShell = startTarShell(client, remoteRoot);
     const sftp = await openSftp(client);
-    const session: SyncSession = { localRoot, remoteRoot, hostLabel, client, sftp, state, ignore: await ignoring };
+    const session: SyncSession = { localRoot, remoteRoot, hostLabel, client, sftp, state, ignore: await ignoring, facts: new ConnectionFacts(client) };
     return { session, ...(firstLocalScan && { firstLocalScan }), ...(tarShell && { tarShell }) };
   } catch (error) {
     tarShell?.release();

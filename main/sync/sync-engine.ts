@@ -24,6 +24,7 @@ import type { TarShell } from './tar/tar-shell';
 import { uploadFiles, type UploadItem, type UploadResult } from './transfer/transfer';
 import { SPLIT_MIN_BYTES } from './transfer/write-lanes';
 import { conflictMessage } from './plan/conflict-message';
+import type { ConnectionFacts } from './connection-facts';
 
 /** One target's sync: both roots, the open connection, and the base kept for it. */
 export interface SyncSession {
@@ -35,6 +36,8 @@ export interface SyncSession {
   readonly sftp: SFTPWrapper;
   readonly state: SyncState;
   readonly ignore: IgnoreRules;
+  /** What this connection has learned about the server (see ConnectionFacts). */
+  readonly facts: ConnectionFacts;
 }
 
 export interface PreparedSync {
@@ -84,10 +87,6 @@ export interface SyncReport {
   readonly viaTar: number;
 }
 
-/** Connections whose server was already swept for stale temp files (once per connection is enough). */
-const swept = new WeakSet<Client>();
-/** Remote roots fully scanned on each connection: later full syncs there look up only the known paths. */
-const walked = new WeakMap<Client, Set<string>>();
 
 export interface PrepareOptions {
   deleteRemote: boolean;
@@ -111,7 +110,7 @@ export async function prepareSync(session: SyncSession, options: PrepareOptions)
   // stale temp files a cut connection left). After that, a resync with a base looks up only the
   // paths the plan can look at (local ∪ base, with the folders above them): one pipelined LSTAT
   // each, however deep the tree, instead of a round trip or more per folder level.
-  const known = session.state.entries.size > 0 && walked.get(session.client)?.has(session.remoteRoot) === true;
+  const known = session.state.entries.size > 0 && session.facts.walkedRoots.has(session.remoteRoot);
   const remoteScanning: Promise<RemoteScan & { full: boolean }> = known
     ? timedPhase('scan-remote-known', async () => {
         // The base's paths at once; the local scan's (mostly the same) as soon as it is done.
@@ -125,9 +124,7 @@ export async function prepareSync(session: SyncSession, options: PrepareOptions)
   remoteScanning.catch(() => undefined);
   const [localScan, remoteScan] = await Promise.all([localScanning, remoteScanning]);
   if (remoteScan.full) {
-    const roots = walked.get(session.client) ?? new Set<string>();
-    roots.add(session.remoteRoot);
-    walked.set(session.client, roots);
+    session.facts.walkedRoots.add(session.remoteRoot);
   }
   const plan = await timedPhase('plan', () =>
     planEntries(session, {
@@ -143,8 +140,8 @@ export async function prepareSync(session: SyncSession, options: PrepareOptions)
   // A cut connection can leave temp files and staging folders behind. The walk shows whether
   // there are any, so the sweep's exec (a login-shell start) is only paid when there are.
   let sweep: Promise<string[]> | undefined;
-  if (remoteScan.full && !swept.has(session.client) && remoteScan.entries.some(isLabdeskTemp)) {
-    swept.add(session.client);
+  if (remoteScan.full && !session.facts.sweptTemps && remoteScan.entries.some(isLabdeskTemp)) {
+    session.facts.sweptTemps = true;
     sweep = sweepStaleTemps(session.client, session.remoteRoot);
   }
   return { plan, local, remote, remoteScan: remoteScan.method, ...(sweep && { sweep }) };
@@ -223,8 +220,6 @@ const STATE_SAVE_MAX_SHARE = 0.05;
 /** SFTP's rate for that decision is measured over this much recent time. */
 const RATE_WINDOW_MS = 500;
 
-/** Connections whose server could not run the tar push: later syncs go straight to SFTP. */
-const noTar = new WeakSet<Client>();
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
@@ -484,7 +479,7 @@ type TarMode = 'none' | 'shared' | 'owned';
 function chooseTarMode(session: SyncSession, uploads: readonly UploadAction[], options: ExecuteOptions): TarMode {
   const fresh = uploads.filter((action) => action.expectRemote === null);
   const wantTar = options.tar ?? 'auto';
-  if (wantTar === false || options.concurrency === 1 || noTar.has(session.client) || fresh.length === 0) return 'none';
+  if (wantTar === false || options.concurrency === 1 || session.facts.tarUnavailable || fresh.length === 0) return 'none';
   if (wantTar === true) return 'owned';
   const freshBytes = fresh.reduce((sum, action) => sum + action.local.size, 0);
   const shellStarted = options.tarShell !== undefined && !options.tarShell.answered;
@@ -675,7 +670,7 @@ async function pushUploads(
     }
     // No shell or no tar: later syncs on this connection go straight to SFTP.
     const placedNothing = results.length > 0 && results.every((result) => !result.ok && result.code === 'failed');
-    if (!options.signal?.aborted && !tarNotNeeded && (forced ? placedNothing : !tarStreaming)) noTar.add(session.client);
+    if (!options.signal?.aborted && !tarNotNeeded && (forced ? placedNothing : !tarStreaming)) session.facts.tarUnavailable = true;
     return retry;
   };
 

@@ -18,6 +18,7 @@ import { uploadFiles } from './transfer/transfer';
 import { conflictMessage } from './plan/conflict-message';
 import { readRemoteBytes, sftpSession } from '../sftp';
 import type { RemoteContext } from '../explorer';
+import { ConnectionFacts } from './connection-facts';
 
 /**
  * Sync inside the app (desktop window and `labdesk web`): the project's targets, the one active
@@ -83,6 +84,8 @@ interface Active {
   ticker: NodeJS.Timeout | null;
   /** Saves made while the watcher was paused for a full sync; pushed when it resumes. */
   savedWhilePaused: Set<string> | null;
+  /** What the current connection has learned about the server (replaced after a reconnect). */
+  facts: ConnectionFacts | null;
 }
 
 
@@ -217,6 +220,7 @@ export class SyncService {
       exclusive: Promise.resolve(),
       ticker: null,
       savedWhilePaused: null,
+      facts: null,
     };
     this.active = active;
     active.ticker = setInterval(() => this.emitStatus(), STATUS_TICK_MS);
@@ -543,7 +547,8 @@ export class SyncService {
   }
 
   private sessionFor(active: Active, live: LiveConnection): SyncSession {
-    return { localRoot: active.root, remoteRoot: active.remoteRoot, hostLabel: active.hostLabel, client: live.client, sftp: live.sftp, state: active.state, ignore: active.ignore };
+    active.facts = ConnectionFacts.for(live.client, active.facts);
+    return { localRoot: active.root, remoteRoot: active.remoteRoot, hostLabel: active.hostLabel, client: live.client, sftp: live.sftp, state: active.state, ignore: active.ignore, facts: active.facts };
   }
 
   /** The live connection; waits a while for a reconnect, then fails with the reason. */

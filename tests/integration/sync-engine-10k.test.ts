@@ -14,6 +14,7 @@ import { SyncState } from '../../main/sync/state/sync-state';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 import { findTempFiles } from '../fixtures/temp-project';
 import { ShmDirs, startSftpFixture, stopSftpFixture } from '../bench/ssh-connect';
+import { ConnectionFacts } from '../../main/sync/connection-facts';
 
 const FILES = 10_000;
 const MTIME_S = Date.UTC(2024, 0, 2, 3, 4, 5) / 1000;
@@ -63,7 +64,7 @@ describe('sync engine, 10,000 files', { skip: sshdAvailable() ? false : SSHD_MIS
     remote = path.join(await shm.make('labdesk-10k-remote-'), 'project');
     rels = await writeBigTree(local);
     const state = await SyncState.load(local, { target: 'gpu', host: 'gpu-10k', remoteRoot: remote });
-    session = { localRoot: local, remoteRoot: remote, hostLabel: 'gpu-10k', client, sftp, state, ignore: await loadIgnoreRules(local) };
+    session = { localRoot: local, remoteRoot: remote, hostLabel: 'gpu-10k', client, sftp, state, ignore: await loadIgnoreRules(local), facts: new ConnectionFacts(client) };
   });
 
   test('first push: every file lands, with its mode and mtime; nothing temporary is left', async () => {

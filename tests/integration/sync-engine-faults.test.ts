@@ -21,6 +21,7 @@ import { SyncState } from '../../main/sync/state/sync-state';
 import { SSHD_MISSING_MESSAGE, sshdAvailable, startSshd, type SshdServer } from '../fixtures/sshd';
 import { findTempFiles, writeTree } from '../fixtures/temp-project';
 import { ShmDirs, connectFixture, openSftp, startSftpFixture, stopSftpFixture } from '../bench/ssh-connect';
+import { ConnectionFacts } from '../../main/sync/connection-facts';
 
 const shm = new ShmDirs();
 const skip = sshdAvailable() ? false : SSHD_MISSING_MESSAGE;
@@ -31,7 +32,7 @@ after(async () => {
 
 async function sessionFor(client: Client, sftp: SFTPWrapper, local: string, remote: string, host: string): Promise<SyncSession> {
   const state = await SyncState.load(local, { target: 't', host, remoteRoot: remote });
-  return { localRoot: local, remoteRoot: remote, hostLabel: host, client, sftp, state, ignore: await loadIgnoreRules(local) };
+  return { localRoot: local, remoteRoot: remote, hostLabel: host, client, sftp, state, ignore: await loadIgnoreRules(local), facts: new ConnectionFacts(client) };
 }
 
 function manyFiles(count: number): Record<string, string> {

@@ -10,6 +10,7 @@ import { preparePaths } from '../plan/partial-plan';
 import { sftpSession } from '../../sftp';
 import { executeSync, prepareSync, type SyncIssue, type SyncReport, type SyncSession } from '../sync-engine';
 import type { SyncPlan } from '../sync-types';
+import { ConnectionFacts } from '../connection-facts';
 
 /**
  * Upload on save and watch (ARCHITECTURE.md §4): keeps a remote root in step
@@ -45,7 +46,7 @@ export type SyncWatchEvent =
 
 export interface SyncWatcherOptions {
   /** The target's roots, host label, base and ignore rules; the connection supplies client and sftp. */
-  readonly session: Omit<SyncSession, 'client' | 'sftp'>;
+  readonly session: Omit<SyncSession, 'client' | 'sftp' | 'facts'>;
   readonly connection: ReconnectingConnection;
   /** Propagate local deletions (`--delete`); never from a burst either way. */
   readonly deleteRemote: boolean;
@@ -131,6 +132,8 @@ export class SyncWatcher {
   private signalDrop: () => void = () => undefined;
   private fatal: Error | null = null;
   private conflictMap = new Map<string, SyncIssue>();
+  /** What the current connection has learned about the server (replaced after a reconnect). */
+  private facts: ConnectionFacts | null = null;
   /** A full sync (initial or rescan) was asked for and has not completed. */
   private fullSyncOwed = false;
   private doneValue: Promise<void> | null = null;
@@ -279,7 +282,8 @@ export class SyncWatcher {
   }
 
   private sessionFor(live: LiveConnection): SyncSession {
-    return { ...this.options.session, ignore: this.ignore, client: live.client, sftp: live.sftp };
+    this.facts = ConnectionFacts.for(live.client, this.facts);
+    return { ...this.options.session, ignore: this.ignore, client: live.client, sftp: live.sftp, facts: this.facts };
   }
 
   // ---- watcher events and the debounce window ----
