@@ -12,7 +12,7 @@ import type { Client, SFTPWrapper } from 'ssh2';
 import { execCommand, openSftp } from '../../main/ssh/remote-exec';
 import { findCommand, parseFindOutput, scanRemote, type RemoteScan, type RemoteScanTransport } from '../../main/sync/remote/remote-scan';
 import type { RemoteEntry } from '../../main/sync/sync-types';
-import { startSshd, type SshdServer } from '../fixtures/sshd';
+import { startSshd, withSshdAsSecondUser, type SshdServer } from '../fixtures/sshd';
 import { connectFixture } from '../bench/ssh-connect';
 import { TempDirs, isRoot, writeTree } from '../fixtures/temp-project';
 
@@ -189,13 +189,26 @@ describe('scanRemote against a real sshd', () => {
       assert.deepEqual(scan.entries, reference);
     });
 
-    it('a server whose exec hangs (a slow login shell) does not hold the scan: the walk wins', async () => {
-      const transport: RemoteScanTransport = { exec: (command, options) => execCommand(session.client, `sleep 20; ${command}`, options), sftp: session.sftp };
-      const started = performance.now();
-      const scan = await scanRemote(transport, root);
+    // The timeout only bounds the wait, should the scan wait for the exec after all.
+    it('a server whose exec hangs (a slow login shell) does not hold the scan: the walk wins', { timeout: 30_000 }, async () => {
+      // The exec's shell blocks opening a fifo for reading until the test writes to it, which it
+      // does only after the scan returned: a scan that returns did not wait for the exec.
+      // findAfterMs 0 starts find at once, so the race really includes the hung exec.
+      const gate = path.join(base, 'exec-gate');
+      await execFileAsync('mkfifo', [gate]);
+      let hung: ReturnType<typeof execCommand> | undefined;
+      const transport: RemoteScanTransport = {
+        exec: (command, options) => (hung = execCommand(session.client, `read _ < '${gate}'; ${command}`, options)),
+        sftp: session.sftp,
+      };
+      const scan = await scanRemote(transport, root, { findAfterMs: 0 });
       assert.equal(scan.method, 'sftp');
       assert.deepEqual(scan.entries, reference);
-      assert.ok(performance.now() - started < 10_000, 'the walk did not wait for the exec');
+      assert.ok(hung, 'find was started');
+      // Released, the exec finishes on its own (its answer is dropped), and frees its channel
+      // for the cases below, which share this connection.
+      await writeFile(gate, '\n');
+      assert.equal((await hung).code, 0);
     });
   });
 
@@ -244,7 +257,7 @@ describe('scanRemote against a real sshd', () => {
     });
 
     it("find's Permission denied becomes a permission-denied error naming host and folder", async () => {
-      // Stands in for a real unreadable folder (below) where the test runs as root.
+      // find's own message, parsed on its own; the real unreadable folder is the case below.
       const locked = path.join(root, 'src');
       const bin = await fakeFind(path.join(base, 'denied-bin'), `echo "find: '${locked}': Permission denied" >&2\nexit 1`);
       const transport: RemoteScanTransport = { exec: (command) => execCommand(session.client, `PATH=${bin}:$PATH; export PATH; ${command}`), sftp: session.sftp };
@@ -255,23 +268,33 @@ describe('scanRemote against a real sshd', () => {
     });
 
     it('an unreadable folder is a permission-denied error with either method', async (t) => {
+      // The fixture sshd serves the current user. Root reads a chmod 000 folder anyway, so as
+      // root the scan logs in as a second, ordinary account, for whom the mode counts.
+      let other: Session | undefined;
       if (isRoot) {
-        console.log('  skipped: sshd runs as the current user, root, who can read a chmod 000 folder');
-        return t.skip('running as root: a chmod 000 folder is still readable');
+        const second = await withSshdAsSecondUser(t);
+        if (second.skip !== undefined) return t.skip(second.skip);
+        other = await open(second.server);
       }
-      // Its own tree: the other cases run at the same time and compare against the main one.
-      const lockedRoot = path.join(base, 'locked-project');
+      const transport = (other ?? session).transport;
+      // Its own tree (the other cases run at the same time and compare against the main one),
+      // in a folder the second account can enter.
+      const lockedRoot = path.join(await temp.make('labdesk-remote-scan-locked-'), 'locked-project');
+      await chmod(path.dirname(lockedRoot), 0o755);
       const locked = path.join(lockedRoot, 'locked');
       await mkdir(lockedRoot);
-      await mkdir(locked, { mode: 0o000 });
+      await chmod(lockedRoot, 0o755);
+      await mkdir(locked);
+      await chmod(locked, 0o000);
       try {
         for (const method of ['auto', 'find', 'sftp'] as const) {
-          await assert.rejects(scanRemote(session.transport, lockedRoot, { method, hostLabel: 'me@gpu1:22' }), {
+          await assert.rejects(scanRemote(transport, lockedRoot, { method, hostLabel: 'me@gpu1:22' }), {
             code: 'permission-denied',
             message: new RegExp(`me@gpu1:22:${locked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
           });
         }
       } finally {
+        other?.client.end();
         await chmod(locked, 0o755);
       }
     });

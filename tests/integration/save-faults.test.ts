@@ -1,19 +1,22 @@
 /**
  * Saving when the disk is full or read-only: the error names the file, the original content is
- * intact and no temp file is left behind. Uses real small tmpfs mounts when running as root (CI),
- * chmod when not root, and skips with the reason when neither works.
+ * intact and no temp file is left behind. Uses real small tmpfs mounts when running as root (CI).
+ * Where mounts are refused (a container without CAP_SYS_ADMIN, or not root), the folder that may
+ * not be written is made with lockFolder: chmod 0555, or as root, who ignores modes, chattr +i.
+ * The full disk needs a mount and is skipped with the reason without one.
  */
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../preload/api';
 import { Workspace } from '../../main/workspace/workspace';
+import { lockFolder } from '../fixtures/lock-folder';
 import { TempDirs, findTempFiles, isRoot, remountReadOnly, tryMountTmpfs, unmount, writeTree } from '../fixtures/temp-project';
 
 const temp = new TempDirs();
 const mounted: string[] = [];
-const chmodded: string[] = [];
+const undo: (() => void)[] = [];
 
 const noTrash = async () => {
   throw new Error('delete is not used in these tests');
@@ -46,7 +49,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const dir of chmodded) await chmod(dir, 0o755).catch(() => undefined);
+  for (const step of undo.reverse()) step();
   for (const dir of mounted.reverse()) unmount(dir);
   await temp.cleanup();
 });
@@ -85,34 +88,39 @@ describe('saving on a full disk', () => {
   });
 });
 
+type Unwritable = 'read-only mount' | 'chmod 0555' | 'chattr +i';
+
+/** `tree` in a folder that may not be written: on a read-only tmpfs if mounts work, else locked with lockFolder. */
+async function unwritableProject(tree: Record<string, string>): Promise<{ root: string; kind: Unwritable } | { skip: string }> {
+  let mountProblem = probe;
+  if (mountProblem === null) {
+    const disk = await tmpfs('1m');
+    if ('reason' in disk) throw new Error(disk.reason);
+    const root = path.join(disk.dir, 'project');
+    await writeTree(root, tree);
+    mountProblem = remountReadOnly(disk.dir);
+    if (mountProblem === null) return { root, kind: 'read-only mount' };
+  }
+  const root = path.join(await temp.make('labdesk-faults-'), 'project');
+  await writeTree(root, tree);
+  const reason = lockFolder(root, undo);
+  if (reason) return { skip: `no read-only mount (${mountProblem}) and the folder could not be locked (${reason})` };
+  return { root, kind: isRoot ? 'chattr +i' : 'chmod 0555' };
+}
+
 describe('saving where writing is not allowed', () => {
   it('reports permission-denied naming the file; nothing on disk changes', async (t) => {
-    let root: string;
-    let kind: 'read-only mount' | 'chmod 0555';
-    if (probe === null) {
-      const disk = await tmpfs('1m');
-      if ('reason' in disk) throw new Error(disk.reason);
-      root = path.join(disk.dir, 'project');
-      await writeTree(root, { 'notes.md': 'original\n', 'dir/a.txt': 'a' });
-      const reason = remountReadOnly(disk.dir);
-      if (reason) {
-        t.skip(`cannot make a read-only disk: ${reason}`);
-        return;
-      }
-      kind = 'read-only mount';
-    } else if (!isRoot) {
-      root = path.join(await temp.make('labdesk-faults-'), 'project');
-      await writeTree(root, { 'notes.md': 'original\n', 'dir/a.txt': 'a' });
-      await chmod(root, 0o555);
-      chmodded.push(root);
-      kind = 'chmod 0555';
-    } else {
-      t.skip(`running as root (chmod is ignored) and tmpfs mounts are not allowed (${probe})`);
+    const made = await unwritableProject({ 'notes.md': 'original\n', 'dir/a.txt': 'a' });
+    if ('skip' in made) {
+      t.skip(made.skip);
       return;
     }
+    const { root, kind } = made;
     t.diagnostic(`using a ${kind}`);
     const workspace = await Workspace.open(root, noTrash);
-    const denied = kind === 'read-only mount' ? 'the disk is read-only' : 'permission denied';
+    // The kernel's answer differs by mechanism (EROFS, EACCES, EPERM for an immutable folder);
+    // each must become permission-denied with its own words.
+    const denied = { 'read-only mount': 'the disk is read-only', 'chmod 0555': 'permission denied', 'chattr +i': 'operation not permitted' }[kind];
 
     await assertApiError(workspace.write('notes.md', 'edited\n'), 'permission-denied', `Could not save notes.md: ${denied}.`);
     await assertApiError(workspace.write('new.md', 'x'), 'permission-denied', 'new.md');
@@ -123,7 +131,7 @@ describe('saving where writing is not allowed', () => {
     assert.equal(await readFile(path.join(root, 'notes.md'), 'utf8'), 'original\n');
     assert.deepEqual((await readdir(root)).sort(), ['dir', 'notes.md']);
     assert.deepEqual(await findTempFiles(root), []);
-    // Reading still works on a read-only disk.
+    // Reading still works where writing is refused.
     const content = await workspace.read('notes.md');
     assert.equal(content.kind === 'text' && content.text, 'original\n');
   });

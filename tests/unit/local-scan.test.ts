@@ -184,17 +184,59 @@ describe('scanLocal', () => {
   });
 
   it('an unreadable folder fails the scan, naming it', async (t) => {
-    if (isRoot) return t.skip('running as root, who can read a chmod 000 folder');
+    // Root reads a chmod 000 folder through CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so as root
+    // the scan runs in a child process that lacks those two, for which the mode counts.
+    const problem = isRoot ? await cannotDropDacCapabilities() : null;
+    if (problem !== null) return t.skip(problem);
     const locked = path.join(base, 'locked-project');
     await mkdir(path.join(locked, 'private'), { recursive: true });
     await chmod(path.join(locked, 'private'), 0o000);
     try {
-      await assert.rejects(scanLocal(locked, { ignore: await loadIgnoreRules(locked) }), { code: 'permission-denied', message: /private/ });
+      const scanned = isRoot ? scanWithoutDacCapabilities(locked) : scanLocal(locked, { ignore: await loadIgnoreRules(locked) });
+      await assert.rejects(scanned, { code: 'permission-denied', message: /private/ });
     } finally {
       await chmod(path.join(locked, 'private'), 0o755);
     }
   });
 });
+
+/** setpriv arguments that take the capabilities to pass file modes away from the command. */
+const WITHOUT_DAC = ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', '--'];
+
+/** Null if setpriv (util-linux) can run a command without the file-mode capabilities here, else why not. */
+async function cannotDropDacCapabilities(): Promise<string | null> {
+  if (process.platform !== 'linux') return `setpriv is Linux only (this is ${process.platform})`;
+  try {
+    await execFileAsync('setpriv', [...WITHOUT_DAC, 'true']);
+    return null;
+  } catch (error) {
+    const { code, stderr } = error as { code?: string | number; stderr?: string };
+    return code === 'ENOENT' ? 'setpriv (util-linux) is not installed' : `setpriv cannot drop capabilities here: ${stderr?.trim() || String(error)}`;
+  }
+}
+
+// The child imports the modules this file imports (by file URL, so cwd does not matter; tsx
+// compiles them there too). A wrong path fails the test: the child then exits with an error
+// that is not permission-denied.
+const CHILD_SCAN = `
+const [scanModule, ignoreModule, root] = process.argv.slice(1);
+const { scanLocal } = await import(scanModule);
+const { loadIgnoreRules } = await import(ignoreModule);
+try {
+  const scan = await scanLocal(root, { ignore: await loadIgnoreRules(root) });
+  console.log(JSON.stringify({ entries: scan.entries.length }));
+} catch (error) {
+  console.log(JSON.stringify({ error: { code: error.code, message: error.message } }));
+}`;
+
+/** scanLocal(root) in a child process without the file-mode capabilities; rejects with the child's error (its code and message). */
+async function scanWithoutDacCapabilities(root: string): Promise<number> {
+  const modules = ['../../main/sync/local/local-scan', '../../main/sync/local/ignore-rules'].map((file) => new URL(file, import.meta.url).href);
+  const { stdout } = await execFileAsync('setpriv', [...WITHOUT_DAC, process.execPath, '--import', 'tsx', '--input-type=module', '-e', CHILD_SCAN, ...modules, root]);
+  const outcome = JSON.parse(stdout) as { entries: number } | { error: { code?: string; message: string } };
+  if ('error' in outcome) throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
+  return outcome.entries;
+}
 
 describe('scanLocal on 10,000 files', () => {
   const temp = new TempDirs();
