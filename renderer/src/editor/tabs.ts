@@ -1,0 +1,58 @@
+import { baseName } from '../files/tree-rows';
+import type { RemoteDiffTab, RemoteFileTab } from '../remote/remote-tabs';
+import type { EditedFile } from './edited-file';
+import { updateTabs, type TabsState } from './tab-model';
+
+/** The kinds of tab the editor shows, and what the tab bar and title need from each. */
+
+export interface FileTab extends EditedFile {
+  readonly kind: 'file';
+  readonly id: string;
+  readonly path: string;
+  /** Set when the file changed on disk while the tab had unsaved edits. */
+  readonly diskVersion?: { readonly text: string; readonly mtimeMs: number };
+}
+
+export interface DiffTab {
+  readonly kind: 'disk-diff';
+  readonly id: string;
+  /** The file whose unsaved edits are compared with its version on disk. */
+  readonly path: string;
+}
+
+export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab;
+
+export const fileTabId = (path: string) => `file:${path}`;
+export const diffTabId = (path: string) => `disk-diff:${path}`;
+
+export function tabTitle(tab: Tab): string {
+  switch (tab.kind) {
+    case 'file':
+      return baseName(tab.path);
+    case 'disk-diff':
+      return `${baseName(tab.path)} (disk ↔ yours)`;
+    case 'remote-file':
+      return `${baseName(tab.path)} — ${tab.target}`;
+    case 'remote-diff':
+      return `${baseName(tab.path)} (${tab.target} ↔ yours)`;
+  }
+}
+
+/** Where the tab's content lives, for tooltips and the editor's label: `gpu1:/srv/x/train.log`. */
+export function tabLocation(tab: Tab): string {
+  return tab.kind === 'remote-file' || tab.kind === 'remote-diff' ? `${tab.target}:${tab.path}` : tab.path;
+}
+
+/** True when the tab holds edits that are not saved. */
+export function tabDirty(tab: Tab): boolean {
+  return (tab.kind === 'file' || tab.kind === 'remote-file') && tab.dirty;
+}
+
+/** Local file tabs are keyed by workspace path (one tab per file), which is also their model key. */
+export function findFileTab(state: TabsState<Tab>, path: string): FileTab | undefined {
+  return state.tabs.find((tab): tab is FileTab => tab.kind === 'file' && tab.path === path);
+}
+
+export function patchFileTab(state: TabsState<Tab>, path: string, change: Partial<Omit<FileTab, 'kind' | 'id' | 'path'>>): { tabs: Tab[] } {
+  return { tabs: updateTabs(state.tabs, (tab): tab is FileTab => tab.kind === 'file' && tab.path === path, (tab) => ({ ...tab, ...change })) };
+}
