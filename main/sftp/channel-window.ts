@@ -6,20 +6,19 @@
  * which allocates, copies and zeroes the whole buffer each time. A client that fills the 2 MiB
  * channel window makes every arriving packet copy up to 2 MiB: sshd's channel buffer in front
  * of a pipe to tar, and sftp-server's input queue (it reads 16 KiB per poll but handles one
- * request per loop, so thousands of small requests pile up there). Measured on loopback
- * (OpenSSH 9.2, `perf`): ~18% of the machine in sshd's memmove; a 60 MB tar stream at 35–40 MB/s
- * instead of 115–150; 5,000 small files over SFTP 2.4–3.1 s instead of 1.4–1.9, with sshd's
- * CPU down from 1.3 s to 0.5 s. A full buffer keeps itself full (a slow sshd drains it
- * slowly), which also made benchmark runs noisy.
+ * request per loop, so thousands of small requests pile up there). Under `perf` the copying is
+ * sshd's largest cost in such a push, and it slows both the tar stream and small-file SFTP
+ * several-fold on a fast link. A full buffer keeps itself full (a slow sshd drains it slowly),
+ * which also makes the push's speed erratic.
  *
  * What: a gate in front of the sender that holds sends back, in order, while the backlog is
  * over a limit. For SFTP the backlog is the bytes of unanswered requests (sftp-session.ts); for
  * the tar stream it is the channel's window in use (sshd acknowledges data once it has written
  * it to tar's pipe). On a long link most of either is data on the wire, which must not be
  * limited (bandwidth × delay), so the limit grows with the round trip: at an assumed 1 Gbit/s
- * for the tar stream (it stops binding at ~12 ms, above OpenSSH's 2 MiB window), at the
- * server's measured delivery rate for SFTP (delivery-rate.ts: a small-file push at 20 ms keeps
- * ~1.5 MiB out, which is all the wire holds at the rate sftp-server answers).
+ * for the tar stream (on a long enough link it no longer binds: OpenSSH's window is smaller), at
+ * the server's delivery rate for SFTP (delivery-rate.ts: what the wire holds at the rate
+ * sftp-server answers).
  *
  * ssh2 has no event for WINDOW_ADJUST: channelWindowInUse (ssh2-internals.ts) wraps the
  * protocol's handler; if ssh2's internals look different, it returns null and nothing waits.
@@ -27,7 +26,8 @@
 
 /**
  * Backlog always allowed: above OpenSSH's adjust threshold (3 × 32 KiB, acknowledged late) plus
- * two 255 KiB WRITEs, so one big file still streams. 128 KiB–1 MiB measured alike on loopback.
+ * two 255 KiB WRITEs, so one big file still streams. The exact figure matters little: on loopback
+ * a few times smaller or larger made no difference.
  */
 export const MIN_WINDOW_IN_USE = 640 * 1024;
 /** Link speed assumed when sizing the wire's share from the round trip (1 Gbit/s), unless measured. */

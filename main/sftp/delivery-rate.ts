@@ -4,12 +4,12 @@
  *
  * Why: the SFTP backlog limit (channel-window.ts) must cover what is on the wire (rate × round
  * trip) but not much more, or sshd piles the rest up in a buffer it grows by copying (see
- * channel-window.ts). Sizing the wire's share with an assumed 1 Gbit/s let the first burst of a
- * 5,000-file push at 20 ms RTT fill OpenSSH's whole 2 MiB window: sshd then spent ~0.5 s at
- * 100% CPU in memmove while sftp-server and the client waited. Sized with the measured rate
- * (plus windowLimitFor's fixed headroom, which lets a binding limit grow each round trip), the
- * same upload took 1.89–2.95 s instead of 1.99–3.30 s (20 interleaved runs each), while a
- * 256 MiB file still fills the window.
+ * channel-window.ts). Sizing the wire's share with an assumed link speed lets the first burst of
+ * a big small-file push on a long link fill OpenSSH's whole channel window, and sshd then spends
+ * its time copying that buffer while sftp-server and the client wait. Sized with the rate the
+ * server actually answers at (plus windowLimitFor's fixed headroom, which lets a binding limit
+ * grow each round trip), the backlog stays what the wire holds, and a big file, answered fast,
+ * still fills the window.
  *
  * A max over a second (as BBR keeps a max-filtered bandwidth) rather than an average: a pause in
  * what the caller has to send must not shrink the limit.

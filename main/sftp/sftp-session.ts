@@ -23,7 +23,7 @@ export { hasExtension, serverLimits, type ServerLimits } from './ssh2-internals'
 /**
  * Turns Nagle's algorithm off on the connection's socket. Without it, every small SFTP request
  * that follows an unacknowledged one waits for the server's delayed ACK (~40 ms on Linux): a
- * 4 KiB save or a WRITE stream runs ~70× slower on loopback (research/sync.md §3.1, §3.2 (c)).
+ * small save or a WRITE stream then runs at one request per delayed ACK instead of per round trip.
  * ssh2 leaves Nagle on by default; call this once the client is 'ready' (or right after connect()).
  */
 export function tuneConnection(client: Client): Client {

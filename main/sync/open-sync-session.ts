@@ -3,10 +3,10 @@
  * sync benchmark, so that it measures exactly that).
  *
  * Why: the local side needs no connection. The base, the ignore rules (git ls-files, a walk for
- * ignore files) and the local scan are read while the handshake waits on the network (together
- * ~0.2–0.4 s for a 5,000-file tree, against a ~0.35 s connect at 20 ms RTT). And when that scan
+ * ignore files) and the local scan are read while the handshake waits on the network (for a
+ * big tree they take about as long as a connect over a long link). And when that scan
  * is done by the time the connection is up and shows a first push tar will likely take alone
- * (sync-engine.ts tarShellWorthStarting), the tar shell starts right after authentication, so
+ * (push-strategy.ts tarShellWorthStarting), the tar shell starts right after authentication, so
  * its rc files run while the SFTP channel opens and both sides are scanned and planned.
  */
 import type { Client } from 'ssh2';

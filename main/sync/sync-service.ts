@@ -2,7 +2,7 @@ import { lstat, mkdir, readFile as readLocalFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RemoteFileContent, SyncPlanItem, SyncPlanSummary, SyncRunReport, SyncStatus, SyncTargetInfo, SyncTargets } from '../../preload/api';
 import { ApiError, atomicWriteFile, type EventBus, fail, type TaskRegistry } from '../common';
-import { type ConnectionState, type LiveConnection, type Prompter, ReconnectingConnection, type ReconnectOptions, SecretCache, targetConnection } from '../ssh';
+import { type ConnectionState, type LiveConnection, type Prompter, ReconnectingConnection, type ReconnectOptions, SecretCache, type TargetConnection, targetConnection } from '../ssh';
 import { loadProjectSettings, looksBinary, NOT_OPENED_ABOVE_BYTES, parseWorkspacePath, resolveInWorkspace, SNIFF_BYTES, toWorkspaceRelative } from '../workspace';
 import { rememberActiveTarget, restoreActiveTarget } from './state/active-target-memory';
 import { hashLocalFile } from './local/content-hash';
@@ -57,6 +57,16 @@ const READY_WAIT_MS = 20_000;
 const PLAN_ITEMS_LIMIT = 5_000;
 const STATUS_TICK_MS = 250;
 const RECONNECT: ReconnectOptions = { initialDelayMs: 500, maxDelayMs: 15_000 };
+
+/** A target read and ready to connect (SyncService.openTarget). */
+interface OpenedTarget {
+  readonly remoteRoot: string;
+  readonly ignoreExtra: Active['ignoreExtra'];
+  readonly hostLabel: string;
+  readonly connect: TargetConnection['connect'];
+  readonly state: SyncState;
+  readonly ignore: IgnoreRules;
+}
 
 interface Active {
   readonly name: string;
@@ -180,6 +190,19 @@ export class SyncService {
       return this.status();
     }
     const root = this.requireRoot();
+    const opened = await this.openTarget(root, name);
+    // Activations can overlap (a click while the remembered target is being restored, a double
+    // click): the last one to get here wins and the earlier one is closed, never left running.
+    // One whose folder was replaced meanwhile gives up. No await from here to `this.active =`.
+    while (this.active !== null) await this.deactivate();
+    if (this.root !== root || this.closed) return this.status();
+    const active = this.install(root, name, opened);
+    await this.firstContact(active);
+    return this.status();
+  }
+
+  /** Everything activation needs before connecting: the target's settings, its ssh options, its base and ignore rules. */
+  private async openTarget(root: string, name: string): Promise<OpenedTarget> {
     const project = await loadProjectSettings(root);
     const target = project.targets[name] ?? fail('not-found', `There is no server named "${name}" in this project. Add it in the Server view first.`, 'name');
     // Remembered per machine for the next open (a write failure only costs that convenience).
@@ -196,21 +219,21 @@ export class SyncService {
       SyncState.load(root, { target: name, host: hostLabel, remoteRoot: target.remoteRoot }),
       loadIgnoreRules(root, { extraPatterns: project.ignore }),
     ]);
-    // Activations can overlap (a click while the remembered target is being restored, a double
-    // click): the last one to get here wins and the earlier one is closed, never left running.
-    // One whose folder was replaced meanwhile gives up. No await from here to `this.active =`.
-    while (this.active !== null) await this.deactivate();
-    if (this.root !== root || this.closed) return this.status();
-    const connection = new ReconnectingConnection(connect, this.options.reconnect ?? RECONNECT);
+    return { remoteRoot: target.remoteRoot, ignoreExtra: project.ignore, hostLabel, connect, state, ignore };
+  }
+
+  /** Makes the target the active one and starts connecting (in the background, with reconnects). */
+  private install(root: string, name: string, opened: OpenedTarget): Active {
+    const connection = new ReconnectingConnection(opened.connect, this.options.reconnect ?? RECONNECT);
     const active: Active = {
       name,
       root,
-      hostLabel,
-      remoteRoot: target.remoteRoot,
+      hostLabel: opened.hostLabel,
+      remoteRoot: opened.remoteRoot,
       connection,
-      state,
-      ignore,
-      ignoreExtra: project.ignore,
+      state: opened.state,
+      ignore: opened.ignore,
+      ignoreExtra: opened.ignoreExtra,
       watcher: null,
       planPending: new Set(),
       conflicts: new Map(),
@@ -227,29 +250,35 @@ export class SyncService {
     active.ticker.unref();
     connection.on('state', () => this.emitStatus());
     this.emitStatus();
+    return active;
+  }
 
-    const first = await firstOutcome(connection);
-    if (this.active !== active) return this.status(); // deactivated meanwhile
+  /**
+   * Waits for the first connection attempt. A fatal one (host key refused, wrong key or
+   * password) ends the activation: retrying cannot fix it, the person must act. Otherwise the
+   * first plan shows what differs, and the watcher starts (offline too: it pushes on reconnect).
+   */
+  private async firstContact(active: Active): Promise<void> {
+    const first = await firstOutcome(active.connection);
+    if (this.active !== active) return; // deactivated meanwhile
     if (first.fatal) {
-      // Retrying cannot fix it (host key refused, wrong key or password): the person must act.
       if (active.ticker) clearInterval(active.ticker);
-      connection.close();
+      active.connection.close();
       this.active = null;
-      this.failed = { name, error: first.error };
+      this.failed = { name: active.name, error: first.error };
       this.emitStatus();
-      return this.status();
+      return;
     }
     if (first.live) {
       try {
         const prepared = await prepareSync(this.sessionFor(active, first.live), { deleteRemote: false });
         this.adoptPlan(active, prepared.plan);
       } catch (error) {
-        active.error = `Could not compare with ${name}: ${messageOf(error)}`;
+        active.error = `Could not compare with ${active.name}: ${messageOf(error)}`;
       }
     }
     await this.startWatcher(active);
     this.emitStatus();
-    return this.status();
   }
 
   private async deactivate(): Promise<void> {

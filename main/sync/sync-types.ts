@@ -99,6 +99,9 @@ export type PlanAction =
   /** Deleted locally; the remote copy stays because deletions were not asked for. */
   | { readonly type: 'keep-remote'; readonly path: string };
 
+/** One kind of plan action: `ActionOf<'upload'>`. */
+export type ActionOf<T extends PlanAction['type']> = Extract<PlanAction, { type: T }>;
+
 export interface PlanWarning {
   readonly path: string;
   readonly message: string;

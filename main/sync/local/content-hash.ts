@@ -19,8 +19,8 @@ export function hashLocalFile(file: string): Promise<string> {
 const MAX_COMMAND_BYTES = 64 * 1024;
 /**
  * Up to this many bytes in all, reading the files over SFTP beats one `sha256sum` over exec:
- * the exec starts the user's login shell (0.5–3 s with conda/pyenv init), SFTP reads 16 MiB in
- * well under a second on a 20 ms link.
+ * the exec starts the user's login shell (seconds with conda or pyenv init), while SFTP
+ * reads that much in well under a second even on a long link.
  */
 const SFTP_HASH_MAX_BYTES = 16 * 1024 * 1024;
 /** Files hashed over SFTP at once (each has its own READs in flight). */

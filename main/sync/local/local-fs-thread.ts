@@ -3,10 +3,10 @@
  * each entry's lstat (local-listing.ts) and reading small files whole with their sha256
  * (local-reader.ts).
  *
- * Why a thread: every async fs call is a round trip through libuv's thread pool, and on the
- * 2-core VM this project is measured on, those hand-offs (a futex wake each) were the largest
- * item in the main thread's CPU during a sync: ~30% of it in a 5,000-file push (perf), most of
- * a no-op resync's local scan. The main thread is also the one that drives ssh2. Here the same
+ * Why a thread: every async fs call is a round trip through libuv's thread pool, and on a small
+ * machine those hand-offs (a futex wake each) are the largest item in the main thread's CPU
+ * during a push of many small files (perf), and most of a no-op resync's local scan. The main
+ * thread is also the one that drives ssh2, so its CPU is the push's speed. Here the same
  * work is plain synchronous calls, batched, one message each way per batch; a slow disk or a
  * network home folder stalls only this thread.
  *

@@ -1,8 +1,8 @@
 /**
  * Lists local folders with every entry's lstat (and each link's target), on the fs thread
- * (local-fs-thread.ts): listing 5,000 files the async way cost ~40 µs of main-thread time per
- * lstat, and the no-op resync of a 5,000-file project spent most of its time there while ssh2
- * waited for the same thread. Folders go over in batches: one message each way per batch.
+ * (local-fs-thread.ts): listed the async way, each lstat costs the main thread a thread-pool
+ * hand-off, and a no-op resync of a big project spends most of its time there while ssh2 waits
+ * for the same thread. Folders go over in batches: one message each way per batch.
  */
 import { lstat, readdir, readlink, type Dirent, type Stats } from 'node:fs';
 import { fsErrorRecord, onFsThread, type FsErrorRecord } from './local-fs-thread';

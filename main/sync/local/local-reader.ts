@@ -1,7 +1,8 @@
 /**
  * Reads small local files whole, with their sha256, on the fs thread (local-fs-thread.ts):
- * `fs.readFile` is four thread-pool round trips per file, and perf put ~30% of the main
- * thread's CPU during a 5,000-file push in those hand-offs, plus ~7% hashing. Requests made in
+ * `fs.readFile` is four thread-pool round trips per file, and in a push of thousands of small
+ * files those hand-offs (and the hashing) are a large share of the main thread's CPU, which
+ * also drives ssh2. Requests made in
  * one turn of the event loop go over as one batch (up to BATCH_FILES), answered with one
  * transferred buffer.
  */

@@ -4,8 +4,8 @@
  * exits having created nothing), then tar reads the archive and `find` lists what it wrote.
  *
  * Why a class of its own: the CLI starts this shell before it knows the push will need it
- * (startTarShell), right after authentication, so the shell's start (0.6–0.8 s on a server
- * whose rc files run pyenv or conda init) overlaps the SFTP channel's opening, the remote scan
+ * (startTarShell), right after authentication, so the shell's start (most of a second or
+ * more on a server whose rc files run pyenv or conda init) overlaps the SFTP channel's opening, the remote scan
  * and the plan. Everything the channel says is recorded from the start, so READY is not lost
  * before the push adopts the shell; a shell nobody adopts is answered N and exits by itself
  * (killing one in its rc files can leave `pyenv rehash`'s lock behind, stalling later logins).
@@ -26,8 +26,8 @@ const MAX_LISTING_BYTES = 32 * 1024 * 1024;
  * unprivileged process may ask for (/proc/sys/fs/pipe-max-size). Why: whatever the pipe cannot
  * take waits in sshd's channel buffer, which OpenSSH grows by allocating, copying and zeroing
  * the whole buffer per arriving packet (channel-window.ts); with a 1 MiB pipe most of a burst
- * goes straight into the pipe instead. Measured at 20 ms RTT, 5,000 files (with nothing sent
- * before READY): exec → READY 0.59–0.72 s instead of 0.96–1.01 s, the stream as fast as before.
+ * goes straight into the pipe instead, and sshd's CPU stays with the shell's start, which READY
+ * waits for.
  * F_SETPIPE_SZ is fcntl 1031 on Linux; perl is in every Debian/Ubuntu/RHEL base system. Where
  * either is missing, or the call fails, the push goes on with the default pipe.
  */

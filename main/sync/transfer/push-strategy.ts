@@ -1,3 +1,9 @@
+import { sftpSession } from '../../sftp';
+import type { SyncSession } from '../engine/sync-session';
+import type { LocalScan } from '../local/local-scan';
+import type { ActionOf } from '../sync-types';
+import { SPLIT_MIN_BYTES } from './write-lanes';
+
 /**
  * How a push is carried: SFTP alone, a tar stream over exec sharing or owning the new files, and
  * extra SFTP channels for big files. The rules are here together because they trade the same
@@ -47,3 +53,58 @@ export const HELPER_CHANNELS = 2;
  * sftp-server as a subsystem) is small beside what the extra windows save.
  */
 export const HELPERS_MIN_BYTES = 64 * 1024 * 1024;
+
+/** none: SFTP only. shared: tar takes what SFTP has not started once its shell is up. owned: tar has every new file from the start. */
+export type TarMode = 'none' | 'shared' | 'owned';
+
+export interface TarChoice {
+  /** 'auto' (default) follows the rules above; true: tar for any new file; false: never. */
+  readonly tar?: boolean | 'auto';
+  readonly tarMinFiles?: number;
+  /** 1 means the plan's order matters (uploads one after the other): no tar. */
+  readonly concurrency?: number;
+  /** A tar shell started before the plan; unanswered yet, its start is paid already. */
+  readonly tarShell?: { readonly answered: boolean };
+}
+
+/** How this push carries its new files (see TarMode). */
+export function chooseTarMode(session: SyncSession, uploads: readonly ActionOf<'upload'>[], options: TarChoice): TarMode {
+  const fresh = uploads.filter((action) => action.expectRemote === null);
+  const wantTar = options.tar ?? 'auto';
+  if (wantTar === false || options.concurrency === 1 || session.facts.tarUnavailable || fresh.length === 0) return 'none';
+  if (wantTar === true) return 'owned';
+  const freshBytes = fresh.reduce((sum, action) => sum + action.local.size, 0);
+  const shellStarted = options.tarShell !== undefined && !options.tarShell.answered;
+  if ((onLongLink(session) || shellStarted) && bigEnoughForTarAlone(fresh.length, freshBytes)) return 'owned';
+  return fresh.length >= (options.tarMinFiles ?? TAR_MIN_FILES) ? 'shared' : 'none';
+}
+
+/**
+ * Whether a first push is likely to go through tar alone (TarMode 'owned'), so that starting
+ * its shell before the plan is worth it: no base yet, and a local tree of TAR_OWNED_MIN_FILES
+ * files or more, TAR_OWNED_MAX_BYTES at most.
+ */
+export function tarShellWorthStarting(local: LocalScan, baseEntries: number): boolean {
+  if (baseEntries > 0) return false;
+  const files = local.entries.filter((entry) => entry.kind === 'file');
+  return bigEnoughForTarAlone(files.length, files.reduce((sum, entry) => sum + entry.size, 0));
+}
+
+/** A push of this many new files and bytes goes through tar alone where its shell is (or will be) worth it. */
+function bigEnoughForTarAlone(files: number, bytes: number): boolean {
+  return files >= TAR_OWNED_MIN_FILES && bytes <= TAR_OWNED_MAX_BYTES;
+}
+
+/** The SFTP channel's fastest reply so far is at least TAR_OWNED_MIN_RTT_MS (none yet: not long). */
+function onLongLink(session: SyncSession): boolean {
+  const roundTrip = sftpSession(session.sftp).roundTripMs; // Infinity until a first reply
+  return Number.isFinite(roundTrip) && roundTrip >= TAR_OWNED_MIN_RTT_MS;
+}
+
+/** Big files worth extra channels: on a long link, HELPERS_MIN_BYTES in files SFTP splits. */
+export function wantsHelperChannels(session: SyncSession, uploads: readonly ActionOf<'upload'>[], want: boolean | 'auto'): boolean {
+  if (want === false) return false;
+  let splitBytes = 0;
+  for (const action of uploads) if (action.local.size >= SPLIT_MIN_BYTES) splitBytes += action.local.size;
+  return want === true ? splitBytes > 0 : splitBytes >= HELPERS_MIN_BYTES && onLongLink(session);
+}

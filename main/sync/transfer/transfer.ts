@@ -24,7 +24,7 @@
  * RENAME queued behind it, and a truncated temp file would replace the target. Waiting for the
  * replies costs one RTT per file but keeps "the target is the old file or the new one, never a
  * partial one" true for every failure, including a connection cut at any point (only temp names
- * are ever written before the rename). A save is therefore 3 RTTs (≈ 65 ms at 20 ms RTT).
+ * are ever written before the rename). A save is therefore 3 RTTs.
  *
  * The guard leaves a window of about one RTT between the LSTAT and the rename in which a change
  * on the server would be overwritten (Mutagen documents the same race; SFTP has no conditional
@@ -38,8 +38,8 @@
  * fsync: default 'auto' = fsync@openssh.com before CLOSE when at most FSYNC_AUTO_MAX_FILES files
  * are uploaded and the file is at most FSYNC_AUTO_MAX_BYTES (the upload-on-save path, where it
  * costs one small disk flush), and not for bulk pushes or big files. sftp-server is
- * single-threaded, so each fsync stalls every request queued behind it (measured: 500 files at
- * 20 ms RTT went from ~0.5 s to ~1.4 s on a virtual disk). Skipping it is safe for bulk pushes:
+ * single-threaded, so each fsync stalls every request queued behind it: on a virtual disk a bulk
+ * push with fsync takes several times as long. Skipping it is safe for bulk pushes:
  * the local file stays the source, and a file lost in a server crash shows up as a changed
  * remote stat (a conflict, not a silent loss) on the next sync.
  *
@@ -470,102 +470,136 @@ async function readExactly(source: LocalSource, buffer: Buffer, length: number, 
   }
 }
 
-async function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> {
-  const { session, signal } = ctx;
-  const target = item.remotePath;
-  const temp = remoteTempPath(target);
-  const mode = item.mode & 0o777;
-  const mtime = Math.min(ALL_ONES_32, Math.max(0, Math.floor(item.mtimeMs / 1000)));
-  let opening: Promise<Buffer> | undefined;
-  let handle: Buffer | undefined;
-  let tempExists = false;
-  let renameSent = false;
-  let remaining = 0;
-  let source: LocalSource | undefined;
-  let slotHeld = false;
-  const releaseSlot = () => {
-    if (!slotHeld) return;
-    slotHeld = false;
-    ctx.handles.release();
-  };
-  try {
-    throwIfAborted(signal);
-    // A file the scan says is small is read in one go (no FileHandle: cheaper per file) while
-    // the OPEN is on the wire; anything else is opened and, if big, streamed chunk by chunk.
-    let preloaded: Promise<Settled<Preloaded>> | undefined;
-    let size: number;
-    if (item.size !== undefined && item.size <= ctx.chunk) {
-      preloaded = settle(readWhole(item));
-      size = item.size;
-    } else {
-      source = await openLocal(item);
-      size = source.size;
-      if (size <= ctx.chunk) preloaded = settle(readSmall(source, item));
-    }
-    await ctx.handles.acquire(signal);
-    slotHeld = true;
-    remaining = size;
-    const multiChunk = preloaded === undefined;
+function uploadOne(ctx: Context, item: UploadItem): Promise<UploadResult> {
+  return new FileUpload(ctx, item).run();
+}
 
-    // RTT 1: OPEN the temp, and for a big file look at the target now rather than after the upload.
-    const early = multiChunk ? settle(session.lstatOrNull(target)) : undefined;
-    opening = openTemp(ctx, temp, mode);
-    handle = await abortable(opening, signal);
-    tempExists = true;
-    if (early) {
-      const now = unwrap(await abortable(early, signal));
-      if (!matchesExpected(now, item.expectRemote)) throw new ConflictError(conflictMessage(ctx, item, now));
-    }
+/**
+ * One file's upload, round trip by round trip as the module comment describes, and what a
+ * failure at any point must clean up: the temp file (also one whose OPEN was still in flight),
+ * the remote handle and its slot, the local file.
+ */
+class FileUpload {
+  private readonly temp: string;
+  private readonly mode: number;
+  private readonly mtime: number;
+  private opening: Promise<Buffer> | undefined;
+  private handle: Buffer | undefined;
+  private tempExists = false;
+  private renameSent = false;
+  /** Bytes not yet confirmed written (a failure's message says how much was left). */
+  private remaining = 0;
+  private source: LocalSource | undefined;
+  private slotHeld = false;
 
-    // RTT 2: the data, then mode + mtime, [fsync], fstat, close and the guard, back-to-back.
-    // (A file whose WRITEs went over helper channels too: sendData returns once theirs are answered.)
-    const hashing: Hashing | undefined = ctx.hash ? {} : undefined;
-    const writes = await sendData(ctx, item, source, handle, temp, preloaded, hashing);
-    const setstat = settle(session.fsetstat(handle, { mode, atime: mtime, mtime }, temp));
+  constructor(
+    private readonly ctx: Context,
+    private readonly item: UploadItem,
+  ) {
+    this.temp = remoteTempPath(item.remotePath);
+    this.mode = item.mode & 0o777;
+    this.mtime = Math.min(ALL_ONES_32, Math.max(0, Math.floor(item.mtimeMs / 1000)));
+  }
+
+  async run(): Promise<UploadResult> {
+    const { ctx, item } = this;
+    try {
+      throwIfAborted(ctx.signal);
+      const { preloaded, size } = await this.startReading();
+      await ctx.handles.acquire(ctx.signal);
+      this.slotHeld = true;
+      this.remaining = size;
+      await this.openTempFile(preloaded === undefined);
+      const hashing: Hashing | undefined = ctx.hash ? {} : undefined;
+      const written = await this.sendAndSeal(size, preloaded, hashing);
+      // RTT 3: swap it in. From here on a cancel no longer stops the file.
+      throwIfAborted(ctx.signal);
+      this.renameSent = true;
+      await commit(ctx, item, this.temp);
+      this.tempExists = false;
+      return { remotePath: item.remotePath, ok: true, remote: stampOf(written), ...(hashing && { hash: hashing.known ?? (hashing.digest ?? createHash('sha256')).digest('hex') }) };
+    } catch (error) {
+      const result = await failureResult(ctx, item, error, { remaining: this.remaining, renameSent: this.renameSent });
+      if (ctx.session.alive) await bestEffort(this.removeTemp(), CLEANUP_TIMEOUT_MS);
+      return result;
+    } finally {
+      this.releaseSlot();
+      await this.source?.handle.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * A file the scan says is small is read in one go (no FileHandle: cheaper per file) while the
+   * OPEN is on the wire; anything else is opened and, if big, streamed chunk by chunk (no
+   * `preloaded` then).
+   */
+  private async startReading(): Promise<{ preloaded: Promise<Settled<Preloaded>> | undefined; size: number }> {
+    const { ctx, item } = this;
+    if (item.size !== undefined && item.size <= ctx.chunk) return { preloaded: settle(readWhole(item)), size: item.size };
+    this.source = await openLocal(item);
+    const { size } = this.source;
+    return { preloaded: size <= ctx.chunk ? settle(readSmall(this.source, item)) : undefined, size };
+  }
+
+  /** RTT 1: OPEN the temp, and for a big file look at the target now rather than after the upload. */
+  private async openTempFile(multiChunk: boolean): Promise<void> {
+    const { ctx, item } = this;
+    const early = multiChunk ? settle(ctx.session.lstatOrNull(item.remotePath)) : undefined;
+    this.opening = openTemp(ctx, this.temp, this.mode);
+    this.handle = await abortable(this.opening, ctx.signal);
+    this.tempExists = true;
+    if (early) this.guard(unwrap(await abortable(early, ctx.signal)));
+  }
+
+  /**
+   * RTT 2: the data, then mode + mtime, [fsync], fstat, close and the guard, back-to-back.
+   * Returns the temp file's stats as written. (A file whose WRITEs went over helper channels
+   * too: sendData returns once theirs are answered.)
+   */
+  private async sendAndSeal(size: number, preloaded: Promise<Settled<Preloaded>> | undefined, hashing: Hashing | undefined): Promise<Stats> {
+    const { ctx, item, temp } = this;
+    const { session, signal } = ctx;
+    const handle = this.handle as Buffer;
+    const writes = await sendData(ctx, item, this.source, handle, temp, preloaded, hashing);
+    const setstat = settle(session.fsetstat(handle, { mode: this.mode, atime: this.mtime, mtime: this.mtime }, temp));
     const synced = ctx.fsync(size) ? settle(session.fsync(handle, temp)) : undefined;
     const stats = settle(session.fstat(handle, temp));
     const closed = settle(session.close(handle, temp));
-    void closed.then(releaseSlot);
-    handle = undefined;
+    void closed.then(() => this.releaseSlot());
+    this.handle = undefined;
     // A new file needs no LSTAT guard on OpenSSH: its RENAME refuses to replace anything.
-    const guard = item.expectRemote === null && ctx.noClobberRename ? undefined : settle(session.lstatOrNull(target));
+    const guard = item.expectRemote === null && ctx.noClobberRename ? undefined : settle(session.lstatOrNull(item.remotePath));
 
     for (const write of writes) unwrap(await abortable(write, signal));
-    remaining = 0;
+    this.remaining = 0;
     unwrap(await abortable(setstat, signal));
     if (synced) unwrap(await abortable(synced, signal));
     const written = unwrap(await abortable(stats, signal));
     unwrap(await abortable(closed, signal));
-    if (guard) {
-      const now = unwrap(await abortable(guard, signal));
-      if (!matchesExpected(now, item.expectRemote)) throw new ConflictError(conflictMessage(ctx, item, now));
-    }
+    if (guard) this.guard(unwrap(await abortable(guard, signal)));
+    return written;
+  }
 
-    // RTT 3: swap it in. From here on a cancel no longer stops the file.
-    throwIfAborted(signal);
-    renameSent = true;
-    await commit(ctx, item, temp);
-    tempExists = false;
-    return { remotePath: target, ok: true, remote: stampOf(written), ...(hashing && { hash: hashing.known ?? (hashing.digest ?? createHash('sha256')).digest('hex') }) };
-  } catch (error) {
-    const result = await failureResult(ctx, item, error, { remaining, renameSent });
-    if (session.alive) {
-      const openedLate = opening !== undefined && !tempExists;
-      const cleanup = (async () => {
-        // Cancelled while the OPEN was in flight: it may still create the temp file.
-        if (openedLate) {
-          handle = await (opening as Promise<Buffer>).catch(() => undefined);
-          tempExists = handle !== undefined;
-        }
-        if (handle) await session.close(handle, temp).catch(() => undefined);
-        if (tempExists) await session.unlink(temp).catch(() => undefined);
-      })();
-      await bestEffort(cleanup, CLEANUP_TIMEOUT_MS);
+  /** The target must still be what the plan expected; anything else is a conflict. */
+  private guard(now: Stats | null): void {
+    if (!matchesExpected(now, this.item.expectRemote)) throw new ConflictError(conflictMessage(this.ctx, this.item, now));
+  }
+
+  private releaseSlot(): void {
+    if (!this.slotHeld) return;
+    this.slotHeld = false;
+    this.ctx.handles.release();
+  }
+
+  /** After a failure: close the handle and remove the temp, including one an OPEN still in flight may create. */
+  private async removeTemp(): Promise<void> {
+    const { session } = this.ctx;
+    if (this.opening !== undefined && !this.tempExists) {
+      this.handle = await this.opening.catch(() => undefined);
+      this.tempExists = this.handle !== undefined;
     }
-    return result;
-  } finally {
-    releaseSlot();
-    await source?.handle.close().catch(() => undefined);
+    if (this.handle) await session.close(this.handle, this.temp).catch(() => undefined);
+    if (this.tempExists) await session.unlink(this.temp).catch(() => undefined);
   }
 }
 

@@ -2,10 +2,10 @@
  * A big file's WRITEs spread over several SFTP channels of one connection.
  *
  * On a long link one channel carries at most its flow-control window per round trip, however
- * fast both ends are: sshd gives each channel 2 MiB, so at 20 ms RTT one channel moves ~60–70
- * MiB/s. Measured on the 2-core bench machine, one 256 MiB file through the 20 ms proxy: 65–70
- * MiB/s on one channel, 99–106 on two, 105–138 on three; on loopback, where CPU is the limit,
- * 247–255 on one and 224–234 on two (so helpers are only opened on long links, sync-engine.ts).
+ * fast both ends are: sshd gives each channel 2 MiB, so one channel moves 2 MiB per round trip.
+ * Several channels add their windows up, until the link or the CPU is the limit; on loopback,
+ * where CPU is the limit from the start, extra channels only cost, so helpers are opened only
+ * on long links (push-strategy.ts).
  *
  * The main channel created the temp file (O_EXCL); each helper channel opens the same temp
  * without O_CREAT and takes WRITEs in turn. One loop still reads (and hashes) the file in order
