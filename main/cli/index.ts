@@ -82,7 +82,30 @@ export function buildProgram(): Command {
       });
     });
 
+  program
+    .command('graph')
+    .description('print the commit graph of the repository REPO_DIR is in, as the Source control view lays it out')
+    .argument('<repo_dir>', 'a folder inside a git repository')
+    .option('-n, --limit <count>', 'at most this many commits, newest first', parseCount)
+    .option('--json', 'one JSON object per row, top to bottom: {"oid","parents","lane","refs"}')
+    .addHelpText('after', '\nUses the system git; without one, isomorphic-git (slower on big histories).')
+    .action(async (repoDir: string, options: { limit?: number; json?: boolean }) => {
+      const { runGraphCommand } = await import('./graph-command');
+      const engine = process.env.LABDESK_GIT_ENGINE;
+      process.exitCode = await runGraphCommand(repoDir, {
+        json: options.json === true,
+        ...(options.limit !== undefined && { limit: options.limit }),
+        ...((engine === 'git' || engine === 'isomorphic-git') && { engine }),
+      });
+    });
+
   return program;
+}
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('must be a whole number, 0 or more.');
+  return count;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

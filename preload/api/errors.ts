@@ -17,6 +17,8 @@ export type ErrorCode =
   /** Sync: no target is active, or its connection is not up. */
   | 'not-connected'
   | 'not-supported'
+  /** Git: the folder is not inside a git repository (the UI offers to initialize one). */
+  | 'not-a-repository'
   | 'cancelled'
   | 'internal';
 

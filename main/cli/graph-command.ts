@@ -1,0 +1,70 @@
+import { GraphLayout, graphLines, openRepository, type Commit, type Ref } from '../git';
+import { ApiError } from '../common';
+
+export interface GraphCommandOptions {
+  readonly limit?: number;
+  readonly json: boolean;
+  /** Read with isomorphic-git even where git is installed (LABDESK_GIT_ENGINE=isomorphic-git). */
+  readonly engine?: 'git' | 'isomorphic-git';
+}
+
+/**
+ * `labdesk graph REPO_DIR`: the commit graph, top to bottom, as the Source control view lays it
+ * out. Text like `git log --graph --oneline`, or with --json one object per row:
+ * {"oid","parents","lane","refs"}. Rows are printed as the history streams in.
+ */
+export async function runGraphCommand(repoDir: string, options: GraphCommandOptions): Promise<number> {
+  // Piped into `head` or a pager that quit: stop quietly, as git does.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  let source;
+  try {
+    source = await openRepository(repoDir, options.engine ? { engine: options.engine } : {});
+  } catch (error) {
+    process.stderr.write(`labdesk: ${error instanceof ApiError || error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const refs = await source.refs();
+  const labels = new Map<string, Ref[]>();
+  for (const ref of refs.refs) labels.set(ref.oid, [...(labels.get(ref.oid) ?? []), ref]);
+  const layout = new GraphLayout();
+  const out: string[] = [];
+  const flush = () => {
+    if (out.length === 0) return;
+    process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  };
+  for await (const batch of source.commits(refs, options.limit !== undefined ? { limit: options.limit } : {})) {
+    const first = layout.rows;
+    layout.add(batch);
+    batch.forEach((commit, offset) => {
+      const row = layout.row(first + offset);
+      const names = refNames(commit, labels.get(commit.oid) ?? [], refs.head, refs.headBranch);
+      if (options.json) {
+        out.push(JSON.stringify({ oid: commit.oid, parents: commit.parents, lane: row.lane, refs: names }));
+        return;
+      }
+      const lines = graphLines(row);
+      if (lines.above) out.push(lines.above);
+      const decoration = names.length > 0 ? ` (${names.join(', ')})` : '';
+      out.push(`${lines.node} ${commit.oid.slice(0, 7)}${decoration} ${commit.subject}`);
+      if (lines.below) out.push(lines.below);
+    });
+    flush();
+  }
+  return 0;
+}
+
+/** The ref names shown on a row, git's way: `HEAD -> main`, then branches, remotes, tags, stashes. */
+function refNames(commit: Commit, refs: readonly Ref[], head: string | null, headBranch: string | null): string[] {
+  const names: string[] = [];
+  const onHead = head === commit.oid;
+  if (onHead && headBranch === null) names.push('HEAD');
+  for (const ref of refs) {
+    if (onHead && ref.name === headBranch) names.push(`HEAD -> ${ref.short}`);
+    else names.push(ref.kind === 'tag' ? `tag: ${ref.short}` : ref.short);
+  }
+  return names;
+}

@@ -1,0 +1,61 @@
+import type { Commit, Person } from './commit-source';
+
+/**
+ * The `git log` format the history is read with: one field per NUL, and `-z` ends each commit
+ * with one more NUL, so a record is FIELDS NUL-terminated fields and nothing in a field can break it (git
+ * refuses NUL in names and subjects).
+ */
+export const LOG_FORMAT = ['%H', '%P', '%an', '%ae', '%at', '%cn', '%ce', '%ct', '%s'].join('%x00');
+const FIELDS = 9;
+
+/**
+ * Turns `git log -z --format=LOG_FORMAT` output into commits as it streams in: feed it chunks,
+ * it returns the commits completed by each. Bytes are decoded per field as UTF-8 (git re-encodes
+ * messages that declare an encoding; others are shown with U+FFFD for what is not UTF-8).
+ */
+export class LogParser {
+  private fields: Buffer[] = [];
+  private rest: Buffer | null = null;
+
+  push(chunk: Buffer): Commit[] {
+    const data = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    const commits: Commit[] = [];
+    let start = 0;
+    for (let nul = data.indexOf(0, start); nul !== -1; nul = data.indexOf(0, start)) {
+      this.fields.push(data.subarray(start, nul));
+      start = nul + 1;
+      if (this.fields.length === FIELDS) {
+        // The last field's NUL is the record's terminator (-z).
+        commits.push(toCommit(this.fields));
+        this.fields = [];
+      }
+    }
+    this.rest = start < data.length ? Buffer.from(data.subarray(start)) : null;
+    // Fields point into `data`; copy the unfinished record's so the chunk can go.
+    this.fields = this.fields.map((field) => Buffer.from(field));
+    return commits;
+  }
+
+  /** The last commit, when the output did not end with its terminator. */
+  end(): Commit[] {
+    if (this.rest) this.fields.push(this.rest);
+    this.rest = null;
+    const last = this.fields.length >= FIELDS ? [toCommit(this.fields)] : [];
+    this.fields = [];
+    return last;
+  }
+}
+
+function toCommit(fields: readonly Buffer[]): Commit {
+  const text = (index: number) => (fields[index] as Buffer).toString('utf8');
+  const parents = text(1);
+  const person = (name: number): Person => ({ name: text(name), email: text(name + 1), time: Number(text(name + 2)) || 0 });
+  return {
+    oid: text(0),
+    parents: parents === '' ? [] : parents.split(' '),
+    author: person(2),
+    committer: person(5),
+    subject: text(8),
+    kind: 'commit',
+  };
+}
