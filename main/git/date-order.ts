@@ -6,6 +6,7 @@ import type { Commit } from './commit-source';
  * that became ready first). Iterative (Kahn's algorithm with a heap): a recursive walk would
  * overflow the stack on a long history.
  */
+/** `tips`: every commit with no child in `commits` must be among them (the walk that found the commits started there). */
 export function dateOrder(commits: ReadonlyMap<string, Commit>, tips: readonly string[]): Commit[] {
   const children = new Map<string, number>();
   for (const commit of commits.values()) for (const parent of commit.parents) if (commits.has(parent)) children.set(parent, (children.get(parent) ?? 0) + 1);
@@ -16,13 +17,6 @@ export function dateOrder(commits: ReadonlyMap<string, Commit>, tips: readonly s
     const commit = commits.get(tip);
     if (commit && !seen.has(tip) && !children.has(tip)) {
       seen.add(tip);
-      ready.push(commit, sequence++);
-    }
-  }
-  // Commits no tip leads to first-hand (every commit is reachable, so this only catches tips listed late).
-  for (const commit of commits.values()) {
-    if (!seen.has(commit.oid) && !children.has(commit.oid)) {
-      seen.add(commit.oid);
       ready.push(commit, sequence++);
     }
   }

@@ -6,7 +6,7 @@ import { notify, useNotifications } from '../state/notifications-store';
 import { offerCompare } from './disk-diff-slice';
 import { adoptContent, loadingFile } from './edited-file';
 import { disposeModel, getModel, isDirty, markSaved, renameModel, replaceContent } from './model-registry';
-import { removeTab, showTab } from './tab-model';
+import { hasTab, removeTab, showTab } from './tab-model';
 import { fileTabId, findFileTab, patchFileTab, type FileTab } from './tabs';
 
 /**
@@ -28,7 +28,7 @@ export const createFileTabsSlice: EditorSlice<FileTabsSlice> = (set, get) => {
   return {
     async openFile(path) {
       const loading: FileTab = { kind: 'file', id: fileTabId(path), path, ...loadingFile };
-      const added = !get().tabs.some((tab) => tab.id === loading.id);
+      const added = !hasTab(get(), loading.id);
       set((state) => showTab(state, loading));
       if (!added) return; // already open: showing it was all
       try {

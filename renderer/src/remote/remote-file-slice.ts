@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import { errorCode, errorMessage } from '../api/errors';
 import { adoptContent, loadingFile } from '../editor/edited-file';
 import { disposeModel, getModel, isDirty, markSaved, renameModel } from '../editor/model-registry';
-import { removeTab, showTab } from '../editor/tab-model';
+import { hasTab, removeTab, showTab } from '../editor/tab-model';
 import type { Tab } from '../editor/tabs';
 import type { EditorSlice } from '../state/editor-store';
 import { notify } from '../state/notifications-store';
@@ -34,7 +34,7 @@ export const createRemoteFileSlice: EditorSlice<RemoteFileSlice> = (set, get) =>
     async openRemote(path, target) {
       const id = remoteTabId(target.name, path);
       const loading: RemoteFileTab = { kind: 'remote-file', id, path, target: target.name, host: target.host, ...loadingFile };
-      const added = !get().tabs.some((tab) => tab.id === id);
+      const added = !hasTab(get(), id);
       set((state) => showTab(state, loading));
       if (!added) return; // already open: showing it was all
       try {
