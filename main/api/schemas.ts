@@ -11,6 +11,14 @@ export const remotePath = z
   .max(4096)
   .refine((value) => value.startsWith('/') && !value.includes('\0'), { message: 'must be an absolute server path (starting with /) without NUL' });
 
+const graphId = z.string().min(1).max(100);
+/** A full or abbreviated commit hash (never a ref name or an option). */
+const commitId = z.string().regex(/^[0-9a-f]{4,64}$/i, 'must be a commit hash');
+/** A branch, tag or commit as the user picked it; git checks the rest, and a leading dash is refused there. */
+const refName = z.string().min(1).max(1000);
+const pathList = z.array(relativePath.min(1)).min(1).max(100_000);
+const lineRanges = z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).max(100_000);
+
 /**
  * A schema per method whose parsed value is that method's argument type (preload/api/), and
  * one for every method: a schema that drifts from its method, or a method without one, fails
@@ -67,5 +75,31 @@ export const schemas = {
   'remote.mkdir': z.strictObject({ path: remotePath }),
   'remote.rename': z.strictObject({ from: remotePath, to: remotePath }),
   'remote.delete': z.strictObject({ path: remotePath }),
+  'git.status': nothing,
+  'git.init': nothing,
+  'git.openGraph': nothing,
+  'git.graphRows': z.strictObject({ id: graphId, start: z.number().int().nonnegative(), count: z.number().int().min(1).max(1000) }),
+  'git.searchGraph': z.strictObject({ id: graphId, field: z.enum(['message', 'author', 'hash', 'path']), query: z.string().max(1000) }),
+  'git.commitDetails': z.strictObject({ oid: commitId }),
+  'git.compareCommits': z.strictObject({ from: commitId, to: commitId }),
+  'git.readVersion': z.strictObject({
+    path: relativePath.min(1),
+    version: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('worktree') }), z.strictObject({ kind: z.literal('index') }), z.strictObject({ kind: z.literal('commit'), oid: commitId })]),
+  }),
+  'git.stage': z.strictObject({ paths: pathList }),
+  'git.unstage': z.strictObject({ paths: pathList }),
+  'git.stageLines': z.strictObject({ path: relativePath.min(1), unstage: z.boolean(), selection: z.strictObject({ oldLines: lineRanges, newLines: lineRanges }) }),
+  'git.discard': z.strictObject({ paths: pathList }),
+  'git.undoDiscard': z.strictObject({ backup: z.string().min(1).max(100) }),
+  'git.commit': z.strictObject({ message: z.string().max(1_000_000), amend: z.boolean() }),
+  'git.lastMessage': nothing,
+  'git.branches': nothing,
+  'git.createBranch': z.strictObject({ name: refName, from: refName.optional(), checkout: z.boolean() }),
+  'git.checkout': z.strictObject({ ref: refName }),
+  'git.renameBranch': z.strictObject({ from: refName, to: refName }),
+  'git.deleteBranch': z.strictObject({ name: refName, force: z.boolean() }),
+  'git.stashes': nothing,
+  'git.stash': z.strictObject({ message: z.string().max(10_000).optional(), includeUntracked: z.boolean() }),
+  'git.stashPop': z.strictObject({ index: z.number().int().nonnegative().max(100_000) }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -2,6 +2,7 @@ import type { AppInfo, FileChange, WorkspaceInfo, WriteResult } from '../../prel
 import { SettingsStore } from '../settings';
 import { RemoteExplorer } from '../explorer';
 import { SyncService } from '../sync';
+import { GitService } from '../git';
 import { indexFiles, type MoveToTrash, watchWorkspace, Workspace, type WorkspaceWatcher } from '../workspace';
 import { EventBus, fail, TaskRegistry } from '../common';
 import { PromptBroker } from './prompt-broker';
@@ -35,6 +36,8 @@ export class Session {
   readonly sync: SyncService;
   /** The active server's files (browse, open, download, upload, …) over sync's connection. */
   readonly remote: RemoteExplorer;
+  /** The open folder's git repository: status, graph, actions. */
+  readonly git: GitService;
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
 
@@ -52,6 +55,7 @@ export class Session {
       ...(capabilities.knownHostsFiles !== undefined && { knownHostsFiles: capabilities.knownHostsFiles }),
     });
     this.remote = new RemoteExplorer(this.sync, this.tasks);
+    this.git = new GitService(this.events);
   }
 
   info(): AppInfo {
@@ -78,6 +82,7 @@ export class Session {
     this.workspace = next;
     // The active server belonged to the previous folder.
     await this.sync.setRoot(next.root);
+    await this.git.setRoot(next.root);
     try {
       this.watcher = await watchWorkspace(next.root, (changes: FileChange[]) => this.events.emit('workspace.changed', { changes }));
     } catch (error) {
@@ -121,6 +126,7 @@ export class Session {
   async close(): Promise<void> {
     this.prompts.cancelAll();
     await this.sync.close();
+    await this.git.close();
     await this.watcher?.close();
     this.watcher = null;
   }

@@ -3,3 +3,4 @@ export * from './commit-source';
 export * from './graph/graph-layout';
 export * from './graph/graph-text';
 export * from './open-repository';
+export * from './git-service';

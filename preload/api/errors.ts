@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'not-supported'
   /** Git: the folder is not inside a git repository (the UI offers to initialize one). */
   | 'not-a-repository'
+  /** Git refused the action (a checkout that would lose changes, a rejected push); the message is git's reason in words. */
+  | 'git-refused'
   | 'cancelled'
   | 'internal';
 

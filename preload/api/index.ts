@@ -12,6 +12,7 @@
  */
 
 import type { AppApi, Notification, PromptRequest, PromptsApi, SettingsApi, TaskProgress, TasksApi } from './app';
+import type { GitApi, GraphSummary } from './git';
 import type { RemoteApi } from './remote';
 import type { SyncApi, SyncStatus } from './sync';
 import type { FileChange, WorkspaceApi, WorkspaceInfo } from './workspace';
@@ -19,6 +20,7 @@ import { ApiError, type CallResult } from './errors';
 
 export * from './app';
 export * from './errors';
+export * from './git';
 export * from './remote';
 export * from './sync';
 export * from './workspace';
@@ -33,6 +35,7 @@ export interface LabdeskApi {
   tasks: TasksApi;
   sync: SyncApi;
   remote: RemoteApi;
+  git: GitApi;
   prompts: PromptsApi;
 }
 
@@ -48,6 +51,10 @@ export interface LabdeskEvents {
   'prompt.closed': { readonly id: string };
   /** Where the code is relative to the active server; sent on every change. */
   'sync.status': SyncStatus;
+  /** The repository changed: after an action here (`action`), or git ran elsewhere (`outside`). */
+  'git.changed': { readonly reason: 'action' | 'outside' };
+  /** More of the open graph is laid out. */
+  'git.graph': GraphSummary;
 }
 
 export type EventName = keyof LabdeskEvents;
@@ -86,6 +93,29 @@ export const METHOD_NAMES = [
   'remote.mkdir',
   'remote.rename',
   'remote.delete',
+  'git.status',
+  'git.init',
+  'git.openGraph',
+  'git.graphRows',
+  'git.searchGraph',
+  'git.commitDetails',
+  'git.compareCommits',
+  'git.readVersion',
+  'git.stage',
+  'git.unstage',
+  'git.stageLines',
+  'git.discard',
+  'git.undoDiscard',
+  'git.commit',
+  'git.lastMessage',
+  'git.branches',
+  'git.createBranch',
+  'git.checkout',
+  'git.renameBranch',
+  'git.deleteBranch',
+  'git.stashes',
+  'git.stash',
+  'git.stashPop',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 
@@ -98,6 +128,8 @@ export const EVENT_NAMES = [
   'prompt',
   'prompt.closed',
   'sync.status',
+  'git.changed',
+  'git.graph',
 ] as const satisfies readonly EventName[];
 
 type MethodNameOf<T> = {

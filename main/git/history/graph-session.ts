@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphRef, GraphRowData, GraphSearchField, GraphSummary } from '../../../preload/api';
+import { ApiError } from '../../common';
+import type { Commit, CommitSource, Ref, RepoRefs } from '../commit-source';
+import { GraphLayout } from '../graph/graph-layout';
+import { runGit } from '../run-git';
+
+/** Rows one `git.graphRows` call may ask for (a screen is ~40; the renderer asks for a few screens). */
+export const MAX_ROWS_PER_CALL = 1000;
+/** Search answers at most this many rows (the list says when there were more). */
+const MAX_SEARCH_ROWS = 10_000;
+const PROGRESS_INTERVAL_MS = 150;
+
+/**
+ * One window's commit graph: the history read in the background, laid out as it streams, and
+ * served to the renderer by row ranges (a virtualized list asks only for what is in view, so 100k
+ * commits never cross the IPC at once). Progress goes out as `GraphSummary` events.
+ */
+export class GraphSession {
+  readonly id = randomUUID();
+  private readonly layout = new GraphLayout();
+  private readonly commits: Commit[] = [];
+  private readonly labels = new Map<string, Ref[]>();
+  private readonly abort = new AbortController();
+  private refs: RepoRefs = { head: null, headBranch: null, refs: [] };
+  private done = false;
+  private error: string | undefined;
+  private lastSent = 0;
+
+  constructor(
+    private readonly source: CommitSource,
+    private readonly onProgress: (summary: GraphSummary) => void,
+  ) {}
+
+  /** Reads the refs and the first batch; the rest streams on in the background. */
+  async start(): Promise<GraphSummary> {
+    this.refs = await this.source.refs();
+    for (const ref of this.refs.refs) this.labels.set(ref.oid, [...(this.labels.get(ref.oid) ?? []), ref]);
+    const iterator = this.source.commits(this.refs, { signal: this.abort.signal })[Symbol.asyncIterator]();
+    const first = await this.next(iterator);
+    if (first) void this.readRest(iterator);
+    return this.summary();
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+
+  summary(): GraphSummary {
+    const refs: GraphRef[] = this.refs.refs.map((ref) => ({ name: ref.name, short: ref.short, kind: ref.kind, oid: ref.oid, row: this.layout.indexOf(ref.oid) ?? null }));
+    return {
+      id: this.id,
+      rows: this.layout.rows,
+      done: this.done,
+      width: this.layout.width,
+      head: this.refs.head,
+      headBranch: this.refs.headBranch,
+      refs,
+      ...(this.error !== undefined && { error: this.error }),
+    };
+  }
+
+  rows(start: number, count: number): GraphRowData[] {
+    const end = Math.min(this.layout.rows, start + Math.min(count, MAX_ROWS_PER_CALL));
+    const rows: GraphRowData[] = [];
+    for (let row = Math.max(0, start); row < end; row++) {
+      const commit = this.commits[row] as Commit;
+      const laid = this.layout.row(row);
+      rows.push({
+        row,
+        oid: commit.oid,
+        parents: commit.parents,
+        kind: commit.kind,
+        subject: commit.subject,
+        author: commit.author.name,
+        time: commit.author.time,
+        refs: (this.labels.get(commit.oid) ?? []).map((ref) => ({ short: ref.short, kind: ref.kind })),
+        lane: laid.lane,
+        color: laid.color,
+        edges: laid.edges.flatMap((edge) => [edge.from, edge.to, edge.color]),
+      });
+    }
+    return rows;
+  }
+
+  /**
+   * Rows whose commit matches, top to bottom. Hashes match by prefix here; message, author and
+   * path ask git (bodies and renames are not kept in memory), and where git is missing message
+   * and author match the subjects and names read.
+   */
+  async search(field: GraphSearchField, query: string): Promise<{ rows: number[]; truncated: boolean }> {
+    const needle = query.trim().toLowerCase();
+    if (needle === '') return { rows: [], truncated: false };
+    if (field === 'hash' || this.source.kind !== 'git') {
+      if (field === 'path') throw new ApiError({ code: 'not-supported', message: 'Filtering by path needs git installed; this machine has no git on PATH.' });
+      const matches = (commit: Commit) =>
+        field === 'hash' ? commit.oid.startsWith(needle) : field === 'author' ? `${commit.author.name} <${commit.author.email}>`.toLowerCase().includes(needle) : commit.subject.toLowerCase().includes(needle);
+      const rows: number[] = [];
+      for (let row = 0; row < this.commits.length && rows.length < MAX_SEARCH_ROWS; row++) if (matches(this.commits[row] as Commit)) rows.push(row);
+      return { rows, truncated: rows.length >= MAX_SEARCH_ROWS };
+    }
+    const filter = field === 'message' ? ['-i', '-F', `--grep=${query}`] : field === 'author' ? ['-i', '-F', `--author=${query}`] : ['--follow'];
+    const revs = field === 'path' ? ['HEAD'] : ['--branches', '--remotes', '--tags', ...(this.refs.head ? ['HEAD'] : [])];
+    const args = ['log', '--format=%H', `--max-count=${MAX_SEARCH_ROWS}`, ...filter, ...revs, '--', ...(field === 'path' ? [`:(literal)${query}`] : [])];
+    const result = await runGit(this.source.root, args);
+    if (result.code !== 0) return { rows: [], truncated: false };
+    const rows = result.stdout
+      .toString('utf8')
+      .split('\n')
+      .map((oid) => this.layout.indexOf(oid))
+      .filter((row): row is number => row !== undefined)
+      .sort((a, b) => a - b);
+    return { rows, truncated: rows.length >= MAX_SEARCH_ROWS };
+  }
+
+  private async next(iterator: AsyncIterator<readonly Commit[]>): Promise<boolean> {
+    try {
+      const step = await iterator.next();
+      if (step.done) {
+        this.done = true;
+        return false;
+      }
+      for (const commit of step.value) {
+        if (this.layout.indexOf(commit.oid) !== undefined) continue;
+        this.layout.add([commit]);
+        this.commits.push(commit);
+      }
+      return true;
+    } catch (error) {
+      this.done = true;
+      if (!this.abort.signal.aborted) this.error = error instanceof Error ? error.message : String(error);
+      return false;
+    }
+  }
+
+  private async readRest(iterator: AsyncIterator<readonly Commit[]>): Promise<void> {
+    while (await this.next(iterator)) {
+      const now = Date.now();
+      if (now - this.lastSent >= PROGRESS_INTERVAL_MS) {
+        this.lastSent = now;
+        this.onProgress(this.summary());
+      }
+    }
+    if (!this.abort.signal.aborted) this.onProgress(this.summary());
+  }
+}
