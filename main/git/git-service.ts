@@ -208,10 +208,17 @@ export class GitService {
 
   private repo(): Promise<Repository | null> {
     const root = this.requireRoot();
-    this.repository ??= Repository.find(root).catch((error: unknown) => {
-      this.repository = null;
-      throw error;
-    });
+    // "Not a repository" is not remembered: `git init` in a terminal is noticed on the next call.
+    this.repository ??= Repository.find(root).then(
+      (found) => {
+        if (found === null) this.repository = null;
+        return found;
+      },
+      (error: unknown) => {
+        this.repository = null;
+        throw error;
+      },
+    );
     return this.repository;
   }
 

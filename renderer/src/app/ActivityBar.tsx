@@ -30,6 +30,18 @@ export function ActivityBar() {
           <path d="M4 4h16v6H4z M4 14h16v6H4z M7 7h.01 M7 17h.01" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" strokeLinecap="round" />
         </svg>
       </button>
+      <button
+        type="button"
+        className="activity-button"
+        aria-label="Source control"
+        title="Source control: changes, commit, branches, graph"
+        aria-pressed={view === 'git' && sideBarOpen}
+        onClick={() => (view === 'git' && sideBarOpen ? toggleSideBar() : showView('git'))}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M7 4v10 M7 14a3 3 0 1 0 0.01 0 M17 7a3 3 0 1 0 0.01 0 M17 10c0 4-10 2-10 6 M7 4a1 1 0 1 0 0.01 0" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+        </svg>
+      </button>
       <div className="activity-spacer" />
       <button
         type="button"

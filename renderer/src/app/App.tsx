@@ -10,6 +10,7 @@ import { CommandPalette } from '../picker/CommandPalette';
 import { QuickOpen } from '../picker/QuickOpen';
 import { StatusBar } from '../status/StatusBar';
 import { ServerView } from '../sync/ServerView';
+import { SourceControlView } from '../git/SourceControlView';
 import { SyncDialogs } from '../sync/SyncDialogs';
 import { useConnection } from '../state/connection-store';
 import { useUi } from '../state/ui-store';
@@ -39,7 +40,7 @@ export function App() {
         <ActivityBar />
         {sideBarOpen && (
           <aside className="side-bar" aria-label="Side bar">
-            {view === 'server' ? <ServerView /> : workspace ? <FilesView /> : <WelcomeView />}
+            {!workspace ? <WelcomeView /> : view === 'server' ? <ServerView /> : view === 'git' ? <SourceControlView /> : <FilesView />}
           </aside>
         )}
         <main className="main-area">

@@ -1,3 +1,4 @@
+import { api } from '../api/client';
 import { useEditor } from '../state/editor-store';
 import { useSettings } from '../state/settings-store';
 import { useUi } from '../state/ui-store';
@@ -7,6 +8,8 @@ import { deleteSelected, newEntry, renameSelected } from '../files/file-actions'
 import { useSync } from '../sync/sync-store';
 import * as remote from '../remote/remote-actions';
 import { useRemoteTree } from '../remote/remote-tree-store';
+import { repoStatus, useGit } from '../git/git-store';
+import { promptText } from '../state/dialog-store';
 
 export interface Command {
   readonly id: string;
@@ -20,6 +23,7 @@ export interface Command {
 
 const hasWorkspace = () => useWorkspace.getState().info !== null;
 const hasTab = () => useEditor.getState().activeId !== null;
+const inRepository = () => repoStatus(useGit.getState().status) !== null;
 
 /**
  * Every action of the app, by name. The palette lists these; a feature that adds an action adds
@@ -83,6 +87,19 @@ export const COMMANDS: readonly Command[] = [
   { id: 'remote.download', title: 'Download from Server', enabled: hasServerSelection, run: () => showServerFiles(remote.downloadSelected) },
   { id: 'remote.rename', title: 'Rename on Server…', enabled: hasServerSelection, run: () => showServerFiles(remote.renameSelected) },
   { id: 'remote.delete', title: 'Delete on Server…', enabled: hasServerSelection, run: () => showServerFiles(remote.deleteSelected) },
+  // Source control: the view, the graph, and the actions on the working tree and branches.
+  { id: 'git.showSourceControl', title: 'Show Source Control', enabled: hasWorkspace, run: () => useUi.getState().showView('git') },
+  { id: 'git.showGraph', title: 'Git: Show Commit Graph', enabled: inRepository, run: () => useEditor.getState().openGraph() },
+  { id: 'git.refresh', title: 'Git: Refresh', enabled: hasWorkspace, run: () => useGit.getState().refresh() },
+  { id: 'git.init', title: 'Git: Initialize Repository', enabled: () => hasWorkspace() && useGit.getState().status?.repository === false, run: () => useGit.getState().init() },
+  { id: 'git.stageAll', title: 'Git: Stage All Changes', enabled: inRepository, run: () => stageAll() },
+  { id: 'git.unstageAll', title: 'Git: Unstage All Changes', enabled: inRepository, run: () => unstageAll() },
+  { id: 'git.commit', title: 'Git: Commit…', enabled: inRepository, run: () => commitFromPalette(false) },
+  { id: 'git.amend', title: 'Git: Amend Last Commit…', enabled: inRepository, run: () => commitFromPalette(true) },
+  { id: 'git.createBranch', title: 'Git: Create Branch…', enabled: inRepository, run: () => askThen('New branch', 'Branch name (created at HEAD and checked out)', (name) => useGit.getState().createBranch(name)) },
+  { id: 'git.checkout', title: 'Git: Check Out Branch, Tag or Commit…', enabled: inRepository, run: () => askThen('Check out', 'Branch, tag or commit', (ref) => useGit.getState().checkout(ref)) },
+  { id: 'git.stash', title: 'Git: Stash Changes', enabled: inRepository, run: () => useGit.getState().stash(undefined) },
+  { id: 'git.stashPop', title: 'Git: Pop Latest Stash', enabled: () => inRepository() && useGit.getState().stashes.length > 0, run: () => useGit.getState().stashPop(0) },
   { id: 'view.toggleSideBar', title: 'Toggle Side Bar', shortcut: 'Mod+B', run: () => useUi.getState().toggleSideBar() },
   { id: 'view.togglePanel', title: 'Toggle Panel', shortcut: 'Mod+J', run: () => useUi.getState().togglePanel() },
   {
@@ -135,6 +152,26 @@ async function showServerFiles(action?: () => void | Promise<void>): Promise<voi
   useRemoteTree.getState().setCollapsed(false);
   remote.attachActiveTarget();
   await action?.();
+}
+
+async function stageAll(): Promise<void> {
+  const repo = repoStatus(useGit.getState().status);
+  if (repo) await useGit.getState().stage([...repo.unstaged, ...repo.untracked, ...repo.conflicted].map((file) => file.path));
+}
+
+async function unstageAll(): Promise<void> {
+  const repo = repoStatus(useGit.getState().status);
+  if (repo) await useGit.getState().unstage(repo.staged.map((file) => file.path));
+}
+
+async function commitFromPalette(amend: boolean): Promise<void> {
+  const initial = amend ? await api().git.lastMessage({}) : '';
+  await askThen(amend ? 'Amend the last commit' : 'Commit staged changes', 'Commit message', (message) => useGit.getState().commit(message, amend).then(() => undefined), initial);
+}
+
+async function askThen(title: string, label: string, then: (value: string) => Promise<void>, initial = ''): Promise<void> {
+  const value = await promptText(title, label, initial);
+  if (value !== null && value.trim() !== '') await then(value.trim());
 }
 
 export function runCommand(id: string): void {

@@ -4,6 +4,8 @@ import { activeTab, tabLocation, useEditor, type FileTab, type RemoteFileTab } f
 import { useWorkspace } from '../state/workspace-store';
 import { CodeEditor } from './CodeEditor';
 import { DiskDiffView } from './DiskDiffView';
+import { GitDiffView } from '../git/GitDiffView';
+import { GraphView } from '../git/GraphView';
 import { TabBar } from './TabBar';
 
 function formatSize(bytes: number): string {
@@ -105,6 +107,8 @@ export function EditorArea() {
           </>
         )}
         {tab?.kind === 'remote-diff' && <RemoteDiffView fileId={tab.fileId} />}
+        {tab?.kind === 'graph' && <GraphView />}
+        {tab?.kind === 'git-diff' && <GitDiffView key={tab.id} tab={tab} />}
       </div>
     </section>
   );

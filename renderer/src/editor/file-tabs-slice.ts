@@ -14,7 +14,8 @@ import { fileTabId, findFileTab, patchFileTab, type FileTab } from './tabs';
  * on), and following what happens on disk — changes, renames, deletions — without losing edits.
  */
 export interface FileTabsSlice {
-  openFile(path: string): Promise<void>;
+  /** Opens (and shows) a file; `background` opens its tab without switching to it (a diff needs its model). */
+  openFile(path: string, options?: { background?: boolean }): Promise<void>;
   save(path: string, options?: { overwrite?: boolean }): Promise<boolean>;
   handleDiskChanges(changes: readonly FileChange[]): Promise<void>;
   pathRenamed(from: string, to: string): void;
@@ -26,10 +27,12 @@ export const createFileTabsSlice: EditorSlice<FileTabsSlice> = (set, get) => {
   const dirtyListener = (path: string) => (dirty: boolean) => updateFileTab(path, { dirty });
 
   return {
-    async openFile(path) {
+    async openFile(path, options) {
       const loading: FileTab = { kind: 'file', id: fileTabId(path), path, ...loadingFile };
       const added = !hasTab(get(), loading.id);
-      set((state) => showTab(state, loading));
+      if (options?.background) {
+        if (added) set((state) => ({ tabs: [...state.tabs, loading] }));
+      } else set((state) => showTab(state, loading));
       if (!added) return; // already open: showing it was all
       try {
         const content = await api().workspace.read({ path });

@@ -1,4 +1,5 @@
 import { baseName } from '../files/tree-rows';
+import type { GitDiffTab, GraphTab } from '../git/git-tabs';
 import type { RemoteDiffTab, RemoteFileTab } from '../remote/remote-tabs';
 import type { EditedFile } from './edited-file';
 import { updateTabs, type TabsState } from './tab-model';
@@ -20,7 +21,7 @@ export interface DiffTab {
   readonly path: string;
 }
 
-export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab;
+export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab;
 
 export const fileTabId = (path: string) => `file:${path}`;
 export const diffTabId = (path: string) => `disk-diff:${path}`;
@@ -35,11 +36,16 @@ export function tabTitle(tab: Tab): string {
       return `${baseName(tab.path)} — ${tab.target}`;
     case 'remote-diff':
       return `${baseName(tab.path)} (${tab.target} ↔ yours)`;
+    case 'graph':
+      return 'Commit graph';
+    case 'git-diff':
+      return `${baseName(tab.path)} (${tab.leftLabel} ↔ ${tab.rightLabel})`;
   }
 }
 
 /** Where the tab's content lives, for tooltips and the editor's label: `gpu1:/srv/x/train.log`. */
 export function tabLocation(tab: Tab): string {
+  if (tab.kind === 'graph') return 'Commit graph';
   return tab.kind === 'remote-file' || tab.kind === 'remote-diff' ? `${tab.target}:${tab.path}` : tab.path;
 }
 

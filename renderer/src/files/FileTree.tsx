@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { DirEntry } from '../../../preload/api';
 import { useEditor } from '../state/editor-store';
 import { useWorkspace } from '../state/workspace-store';
+import { changeMarks, useGit } from '../git/git-store';
 import { deleteSelected, renameSelected } from './file-actions';
 import { parentOf, visibleRows } from './tree-rows';
 import { TREE_ROW_HEIGHT, useVirtualTree } from './use-virtual-tree';
@@ -17,6 +18,13 @@ export function FileTree() {
   const { listings, expanded, selected, toggle, select } = useWorkspace();
   const openFile = useEditor((state) => state.openFile);
   const rows = useMemo(() => visibleRows({ listings, expanded }), [listings, expanded]);
+  const gitStatus = useGit((state) => state.status);
+  const { marks, changedFolders } = useMemo(() => {
+    const found = changeMarks(gitStatus);
+    const folders = new Set<string>();
+    for (const file of found.keys()) for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) folders.add(file.slice(0, at));
+    return { marks: found, changedFolders: folders };
+  }, [gitStatus]);
   const activate = (entry: DirEntry) => {
     select(entry.path);
     if (entry.kind === 'dir') toggle(entry.path);
@@ -48,7 +56,9 @@ export function FileTree() {
           if (!row) return null;
           const { entry } = row;
           const isDir = entry.kind === 'dir';
-          const label = entry.kind === 'symlink' ? `${entry.name}, symbolic link to ${entry.linkTarget ?? 'unknown'}` : entry.name;
+          const mark = marks.get(entry.path);
+          const named = entry.kind === 'symlink' ? `${entry.name}, symbolic link to ${entry.linkTarget ?? 'unknown'}` : entry.name;
+          const label = mark ? `${named}, ${mark}` : named;
           return (
             <div
               key={entry.path}
@@ -60,7 +70,7 @@ export function FileTree() {
               aria-posinset={row.position}
               aria-selected={entry.path === selected}
               aria-expanded={isDir ? Boolean(expanded[entry.path]) : undefined}
-              className={`tree-row${entry.path === selected ? ' selected' : ''}`}
+              className={`tree-row${entry.path === selected ? ' selected' : ''}${mark ? ` git-${mark}` : ''}`}
               style={{ transform: `translateY(${item.start}px)`, height: TREE_ROW_HEIGHT, paddingLeft: 8 + row.depth * 14 }}
               onClick={() => activate(entry)}
               title={entry.kind === 'symlink' ? `${entry.path} → ${entry.linkTarget ?? '?'}` : entry.path}
@@ -69,6 +79,12 @@ export function FileTree() {
               <span className={`file-icon kind-${entry.kind}`} aria-hidden="true" />
               <span className="tree-name">{entry.name}</span>
               {entry.kind === 'symlink' && <span className="link-target" aria-hidden="true">→ {entry.linkTarget}</span>}
+              {mark && (
+                <span className={`git-mark change-${mark}`} aria-hidden="true" title={mark}>
+                  {mark === 'untracked' ? 'U' : mark === 'added' ? 'A' : mark === 'deleted' ? 'D' : mark === 'conflicted' ? '!' : 'M'}
+                </span>
+              )}
+              {!mark && isDir && changedFolders.has(entry.path) && <span className="git-mark folder-dot" aria-hidden="true" title="has changes">•</span>}
             </div>
           );
         })}

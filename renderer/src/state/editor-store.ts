@@ -2,6 +2,7 @@ import { create, type StateCreator } from 'zustand';
 import { createDiskDiffSlice, type DiskDiffSlice } from '../editor/disk-diff-slice';
 import { createFileTabsSlice, type FileTabsSlice } from '../editor/file-tabs-slice';
 import { createTabsSlice, type TabsSlice } from '../editor/tabs-slice';
+import { createGitTabsSlice, type GitTabsSlice } from '../git/git-tabs-slice';
 import { createRemoteDiffSlice, type RemoteDiffSlice } from '../remote/remote-diff-slice';
 import { createRemoteFileSlice, type RemoteFileSlice } from '../remote/remote-file-slice';
 
@@ -10,7 +11,7 @@ import { createRemoteFileSlice, type RemoteFileSlice } from '../remote/remote-fi
  * because they share the tab list (a diff tab closes with its file tab, saving all covers every
  * kind) and components subscribe to `useEditor` as a whole.
  */
-export type EditorState = TabsSlice & FileTabsSlice & DiskDiffSlice & RemoteFileSlice & RemoteDiffSlice;
+export type EditorState = TabsSlice & FileTabsSlice & DiskDiffSlice & RemoteFileSlice & RemoteDiffSlice & GitTabsSlice;
 
 /** A slice sees (and may set) the whole editor state, so slices can call each other through `get()`. */
 export type EditorSlice<T> = StateCreator<EditorState, [], [], T>;
@@ -21,6 +22,7 @@ export const useEditor = create<EditorState>()((...args) => ({
   ...createDiskDiffSlice(...args),
   ...createRemoteFileSlice(...args),
   ...createRemoteDiffSlice(...args),
+  ...createGitTabsSlice(...args),
 }));
 
 // Components import the tab types and helpers from here, as before the split.

@@ -9,6 +9,7 @@ import type { TaskProgress } from '../../../preload/api';
 import { languageName } from '../editor/languages';
 import { activeTab, useEditor } from '../state/editor-store';
 import { describeSync, useSync } from '../sync/sync-store';
+import { repoStatus, useGit } from '../git/git-store';
 
 /** "gpu1 ● connected · sync: up to date"; click → the Server view (UI.md). */
 function SyncItem() {
@@ -39,6 +40,20 @@ function SyncItem() {
   );
 }
 
+/** The branch (or detached HEAD) and how many files changed; click → the Source control view. */
+function BranchItem() {
+  const repo = useGit((state) => repoStatus(state.status));
+  const showView = useUi((state) => state.showView);
+  if (!repo) return null;
+  const where = repo.branch ?? (repo.head ? `detached at ${repo.head.slice(0, 8)}` : 'no commits yet');
+  const changed = repo.staged.length + repo.unstaged.length + repo.untracked.length + repo.conflicted.length;
+  return (
+    <button type="button" className="status-button" aria-label={`Branch: ${where}, ${changed} changed files`} title="Source control" onClick={() => showView('git')}>
+      ⎇ {where}
+      {changed > 0 && ` · ${changed}`}
+    </button>
+  );
+}
 
 function TaskItem({ task }: { task: TaskProgress }) {
   if (task.state !== 'running') {
@@ -92,6 +107,7 @@ export function StatusBar() {
           {info ? info.name : 'No folder open'}
         </span>
         <SyncItem />
+        <BranchItem />
         {tasks.map((task) => (
           <TaskItem key={task.id} task={task} />
         ))}

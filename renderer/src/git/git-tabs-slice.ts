@@ -1,0 +1,41 @@
+import type { FileVersion } from '../../../preload/api';
+import type { EditorSlice } from '../state/editor-store';
+import { showTab } from '../editor/tab-model';
+import { GRAPH_TAB_ID, gitDiffTabId, versionLabel, type GitDiffTab } from './git-tabs';
+
+export interface GitDiffRequest {
+  readonly path: string;
+  readonly oldPath?: string;
+  readonly left: FileVersion;
+  readonly right: FileVersion;
+  readonly leftLabel?: string;
+  readonly rightLabel?: string;
+  readonly lines?: GitDiffTab['lines'];
+}
+
+/** Opening the graph and git diffs as editor tabs. */
+export interface GitTabsSlice {
+  openGraph(): void;
+  openGitDiff(request: GitDiffRequest): void;
+}
+
+export const createGitTabsSlice: EditorSlice<GitTabsSlice> = (set) => ({
+  openGraph() {
+    set((state) => showTab(state, { kind: 'graph', id: GRAPH_TAB_ID }));
+  },
+
+  openGitDiff(request) {
+    const tab: GitDiffTab = {
+      kind: 'git-diff',
+      id: gitDiffTabId(request.path, request.left, request.right),
+      path: request.path,
+      ...(request.oldPath !== undefined && { oldPath: request.oldPath }),
+      left: request.left,
+      right: request.right,
+      leftLabel: request.leftLabel ?? versionLabel(request.left),
+      rightLabel: request.rightLabel ?? versionLabel(request.right),
+      lines: request.lines ?? null,
+    };
+    set((state) => showTab(state, tab));
+  },
+});
