@@ -65,6 +65,11 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'git.stashes': (session) => session.git.stashes(),
   'git.stash': (session, arg) => session.git.stash(arg.message, arg.includeUntracked),
   'git.stashPop': (session, arg) => session.git.stashPop(arg.index),
+  'git.fetch': (session) => session.git.fetch(),
+  'git.pull': (session, arg) => session.git.pull(arg.mode),
+  'git.push': (session, arg) => session.git.push(arg.setUpstream),
+  'git.fileHistory': (session, arg) => session.git.fileHistory(arg.path),
+  'git.blame': (session, arg) => session.git.blame(arg.path),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

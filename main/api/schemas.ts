@@ -101,5 +101,10 @@ export const schemas = {
   'git.stashes': nothing,
   'git.stash': z.strictObject({ message: z.string().max(10_000).optional(), includeUntracked: z.boolean() }),
   'git.stashPop': z.strictObject({ index: z.number().int().nonnegative().max(100_000) }),
+  'git.fetch': nothing,
+  'git.pull': z.strictObject({ mode: z.enum(['ff-only', 'merge', 'rebase']) }),
+  'git.push': z.strictObject({ setUpstream: z.boolean() }),
+  'git.fileHistory': z.strictObject({ path: relativePath.min(1) }),
+  'git.blame': z.strictObject({ path: relativePath.min(1) }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

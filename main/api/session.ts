@@ -55,7 +55,7 @@ export class Session {
       ...(capabilities.knownHostsFiles !== undefined && { knownHostsFiles: capabilities.knownHostsFiles }),
     });
     this.remote = new RemoteExplorer(this.sync, this.tasks);
-    this.git = new GitService(this.events);
+    this.git = new GitService(this.events, this.tasks);
   }
 
   info(): AppInfo {

@@ -1,13 +1,15 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import type { BranchInfo, CommitDetails, CommitFile, DiscardResult, FileVersion, GitOperation, GitStatus, GraphRowData, GraphSearchField, GraphSummary, LineSelection, StashInfo, VersionContent } from '../../preload/api';
-import { ApiError, type EventBus } from '../common';
+import type { BlameResult, FileHistoryEntry, PullMode, BranchInfo, CommitDetails, CommitFile, DiscardResult, FileVersion, GitOperation, GitStatus, GraphRowData, GraphSearchField, GraphSummary, LineSelection, StashInfo, VersionContent } from '../../preload/api';
+import { ApiError, type EventBus, type TaskRegistry } from '../common';
 import { parseWorkspacePath, toWorkspaceRelative } from '../workspace';
 import { checkoutRef, createBranch, deleteBranch, listBranches, renameBranch } from './actions/branches';
 import { commitStaged, lastMessage } from './actions/commit';
 import { discardChanges, undoDiscard } from './actions/discard';
 import { stagePaths, stageSelectedLines, unstagePaths } from './actions/staging';
+import { pullArgs, pushArgs, runRemoteCommand } from './actions/remote-ops';
 import { listStashes, popStash, stashChanges } from './actions/stash';
+import { blameFile, fileHistory } from './history/file-history';
 import { changedFiles, commitDetails } from './history/commit-details';
 import { GraphSession } from './history/graph-session';
 import { openRepository } from './open-repository';
@@ -31,7 +33,10 @@ export class GitService {
   private graph: GraphSession | null = null;
   private watcher: RepositoryWatcher | null = null;
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly tasks: TaskRegistry,
+  ) {}
 
   async setRoot(root: string): Promise<void> {
     await this.reset();
@@ -198,6 +203,38 @@ export class GitService {
   async stashPop(index: number): Promise<GitStatus> {
     await popStash(await this.requireRepo(), index);
     return this.changed();
+  }
+
+  async fetch(): Promise<GitStatus> {
+    const repo = await this.requireRepo();
+    await this.tasks.run({ title: 'git fetch', unit: 'objects' }, (task) => runRemoteCommand(repo, ['fetch', '--progress', '--prune'], task));
+    return this.changed();
+  }
+
+  async pull(mode: PullMode): Promise<GitStatus> {
+    const repo = await this.requireRepo();
+    try {
+      await this.tasks.run({ title: 'git pull', unit: 'objects' }, (task) => runRemoteCommand(repo, pullArgs(mode), task));
+    } finally {
+      // A pull that stopped with conflicts still changed the working tree.
+      this.events.emit('git.changed', { reason: 'action' });
+    }
+    return this.status();
+  }
+
+  async push(setUpstream: boolean): Promise<GitStatus> {
+    const repo = await this.requireRepo();
+    const args = await pushArgs(repo, setUpstream);
+    await this.tasks.run({ title: 'git push', unit: 'objects' }, (task) => runRemoteCommand(repo, args, task));
+    return this.changed();
+  }
+
+  async fileHistory(file: string): Promise<FileHistoryEntry[]> {
+    return fileHistory(await this.requireRepo(), confined(file));
+  }
+
+  async blame(file: string): Promise<BlameResult> {
+    return blameFile(await this.requireRepo(), confined(file));
   }
 
   /** After an action: the window refreshes; the action's caller gets the new status at once. */

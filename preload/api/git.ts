@@ -135,6 +135,25 @@ export interface DiscardResult {
   readonly files: number;
 }
 
+export interface FileHistoryEntry {
+  readonly oid: string;
+  readonly parents: readonly string[];
+  readonly author: string;
+  readonly time: number;
+  readonly subject: string;
+  /** The file's path in that commit (it may have been renamed since). */
+  readonly path: string;
+}
+
+export interface BlameResult {
+  /** Each commit once; the all-zero oid stands for lines not committed yet. */
+  readonly commits: readonly { readonly oid: string; readonly author: string; readonly time: number; readonly subject: string }[];
+  /** Per line of the working-tree file (0-based), an index into `commits`. */
+  readonly lines: readonly number[];
+}
+
+export type PullMode = 'ff-only' | 'merge' | 'rebase';
+
 export interface GitApi {
   status(arg: Record<string, never>): Promise<GitStatus>;
   /** `git init` in the open folder (offered when it is not a repository). */
@@ -166,4 +185,10 @@ export interface GitApi {
   stashes(arg: Record<string, never>): Promise<readonly StashInfo[]>;
   stash(arg: { readonly message?: string; readonly includeUntracked: boolean }): Promise<GitStatus>;
   stashPop(arg: { readonly index: number }): Promise<GitStatus>;
+  /** fetch, pull and push run the system git with the user's own credentials, as a task with progress and cancel. */
+  fetch(arg: Record<string, never>): Promise<GitStatus>;
+  pull(arg: { readonly mode: PullMode }): Promise<GitStatus>;
+  push(arg: { readonly setUpstream: boolean }): Promise<GitStatus>;
+  fileHistory(arg: { readonly path: string }): Promise<readonly FileHistoryEntry[]>;
+  blame(arg: { readonly path: string }): Promise<BlameResult>;
 }

@@ -116,6 +116,11 @@ export const METHOD_NAMES = [
   'git.stashes',
   'git.stash',
   'git.stashPop',
+  'git.fetch',
+  'git.pull',
+  'git.push',
+  'git.fileHistory',
+  'git.blame',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 

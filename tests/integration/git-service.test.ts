@@ -3,14 +3,19 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import type { GitStatus, LabdeskEvents } from '../../preload/api';
-import { ApiError, EventBus } from '../../main/common';
+import { ApiError, EventBus, TaskRegistry } from '../../main/common';
 import { GitService } from '../../main/git';
 import { ScriptedRepo } from '../fixtures/git-repos';
 import { TempDirs, writeTree } from '../fixtures/temp-project';
 
 const temp = new TempDirs();
+/** Every service made here; each watches its .git once the graph is open, so each is closed. */
+const services: GitService[] = [];
+afterEach(async () => {
+  for (const service of services.splice(0)) await service.close();
+});
 after(() => temp.cleanup());
 
 /** A repository with one commit of three files, its own identity, and a service on it. */
@@ -25,7 +30,8 @@ async function setUp(): Promise<{ repo: ScriptedRepo; service: GitService; root:
   const bus = new EventBus();
   const events: string[] = [];
   bus.subscribe((event, payload) => events.push(event === 'git.changed' ? `changed:${(payload as LabdeskEvents['git.changed']).reason}` : event));
-  const service = new GitService(bus);
+  const service = new GitService(bus, new TaskRegistry(bus));
+  services.push(service);
   await service.setRoot(root);
   return { repo, service, root, events };
 }
@@ -241,7 +247,8 @@ describe('GitService against real repositories', () => {
   it('a folder that is not a repository says so, and can be initialized', async () => {
     const plain = await temp.make('labdesk-plain-');
     await writeTree(plain, { 'a.txt': 'a\n' });
-    const other = new GitService(new EventBus());
+    const otherBus = new EventBus();
+    const other = new GitService(otherBus, new TaskRegistry(otherBus));
     await other.setRoot(plain);
     const status = await other.status();
     assert.equal(status.repository, false);
@@ -254,5 +261,59 @@ describe('GitService against real repositories', () => {
     await other.stage(['a.txt']);
     assert.deepEqual(paths(repoStatus(await other.unstage(['a.txt'])).untracked), ['a.txt']);
     await other.close();
+  });
+
+  it('follows one file through a rename, and blames its lines (uncommitted ones too)', async () => {
+    await writeFile(path.join(root, 'train.py'), lines(20, { 4: 'four' }));
+    repo.git('commit', '-q', '-am', 'edit line 4');
+    repo.git('mv', 'train.py', 'fit.py');
+    repo.git('commit', '-q', '-m', 'rename to fit.py');
+    await writeFile(path.join(root, 'fit.py'), lines(20, { 4: 'four', 9: 'not committed' }));
+    const history = await service.fileHistory('fit.py');
+    assert.deepEqual(history.map((entry) => [entry.subject, entry.path]), [['rename to fit.py', 'fit.py'], ['edit line 4', 'train.py'], ['first', 'train.py']]);
+    const blame = await service.blame('fit.py');
+    assert.equal(blame.lines.length, 20);
+    const subjectOf = (line: number) => blame.commits[blame.lines[line - 1] as number]?.subject;
+    assert.equal(subjectOf(4), 'edit line 4');
+    assert.equal(subjectOf(1), 'first');
+    assert.match(blame.commits[blame.lines[8] as number]?.oid ?? '', /^0+$/);
+  });
+});
+
+describe('fetch, pull and push against a real bare remote on disk', () => {
+  it('pushes, explains a rejected push and a pull that needs a merge, and stops a conflicting pull with the files named', async () => {
+    const { repo, service, root } = await setUp();
+    const remote = path.join(await temp.make('labdesk-remote-'), 'origin.git');
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
+    repo.git('remote', 'add', 'origin', remote);
+    await refused(service.push(false), 'git-refused', /has no upstream yet/);
+    let status = repoStatus(await service.push(true));
+    assert.equal(status.upstream?.name, 'origin/main');
+
+    // Someone else pushes a change to the same line.
+    const other = path.join(await temp.make('labdesk-other-'), 'clone');
+    execFileSync('git', ['clone', '-q', remote, other]);
+    const theirs = new ScriptedRepo(other);
+    await writeFile(path.join(other, 'configs/base.yaml'), 'lr: 0.5\n');
+    theirs.git('commit', '-q', '-am', 'their lr');
+    theirs.git('push', '-q');
+
+    await writeFile(path.join(root, 'configs/base.yaml'), 'lr: 0.01\n');
+    await service.stage(['configs/base.yaml']);
+    await service.commit('my lr', false);
+    await refused(service.push(false), 'git-refused', /push was rejected: the remote has commits that this branch does not have/);
+    status = repoStatus(await service.fetch());
+    assert.deepEqual([status.upstream?.ahead, status.upstream?.behind], [1, 1]);
+    await refused(service.pull('ff-only'), 'git-refused', /pull needs a merge/);
+    await refused(service.pull('merge'), 'git-refused', /stopped with conflicts in configs\/base\.yaml/);
+    status = repoStatus(await service.status());
+    assert.equal(status.operation, 'merge');
+    assert.deepEqual(status.conflicted.map((file) => file.path), ['configs/base.yaml']);
+  });
+
+  it('explains an unreachable remote', async () => {
+    const { repo, service } = await setUp();
+    repo.git('remote', 'add', 'origin', path.join(await temp.make('labdesk-gone-'), 'missing.git'));
+    await refused(service.fetch(), 'git-refused', /not a repository git can reach/);
   });
 });
