@@ -127,3 +127,26 @@ test('a 20k-commit graph keeps only the visible rows in the DOM, and End jumps t
   expect(await commits.getByRole('option').count()).toBeLessThan(80);
   await expect(page.getByRole('region', { name: 'Commit details' }).getByRole('heading', { name: 'commit 0' })).toBeVisible();
 });
+
+test('file history follows the file and opens a commit\'s change to it; blame marks every line', async ({ page, web }) => {
+  const { second } = await makeRepository(web.project);
+  await openSourceControl(page);
+  await page.getByRole('button', { name: 'Files', exact: true }).click();
+  await page.getByRole('treeitem', { name: 'configs', exact: true }).click();
+  await page.getByRole('treeitem', { name: 'sweep', exact: true }).click();
+  await page.getByRole('treeitem', { name: 'lr_small.yaml', exact: true }).click();
+  await expect(page.locator('.monaco-editor .view-lines')).toContainText('lr: 0.00005');
+  const palette = async (title: string) => {
+    await page.keyboard.press('Control+Shift+P');
+    await page.getByRole('combobox', { name: 'Command palette' }).fill(title);
+    await expect(page.getByRole('option', { name: title })).toBeVisible();
+    await page.keyboard.press('Enter');
+  };
+  await palette('Git: Toggle Blame');
+  await expect(page.locator('.blame-label').first()).toContainText(`${second.slice(0, 7)} Ada Lovelace`);
+  await palette('Git: Show File History');
+  const history = page.getByRole('list', { name: 'Commits that changed configs/sweep/lr_small.yaml' });
+  await expect(history.getByRole('button')).toHaveCount(2);
+  await history.getByRole('button', { name: `Smaller learning rate, ${second.slice(0, 8)}` }).click();
+  await expect(page.getByRole('toolbar', { name: 'Diff' })).toContainText('1 change');
+});

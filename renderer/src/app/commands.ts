@@ -1,5 +1,6 @@
 import { api } from '../api/client';
-import { useEditor } from '../state/editor-store';
+import { activeTab, useEditor } from '../state/editor-store';
+import { toggleBlame } from '../git/blame';
 import { useSettings } from '../state/settings-store';
 import { useUi } from '../state/ui-store';
 import { useWorkspace } from '../state/workspace-store';
@@ -24,6 +25,11 @@ export interface Command {
 const hasWorkspace = () => useWorkspace.getState().info !== null;
 const hasTab = () => useEditor.getState().activeId !== null;
 const inRepository = () => repoStatus(useGit.getState().status) !== null;
+/** The project file in the active tab (a file tab, or a diff of one). */
+function activeFilePath(): string | null {
+  const tab = activeTab(useEditor.getState());
+  return tab?.kind === 'file' || tab?.kind === 'git-diff' || tab?.kind === 'file-history' ? tab.path : null;
+}
 
 /**
  * Every action of the app, by name. The palette lists these; a feature that adds an action adds
@@ -100,6 +106,12 @@ export const COMMANDS: readonly Command[] = [
   { id: 'git.checkout', title: 'Git: Check Out Branch, Tag or Commit…', enabled: inRepository, run: () => askThen('Check out', 'Branch, tag or commit', (ref) => useGit.getState().checkout(ref)) },
   { id: 'git.stash', title: 'Git: Stash Changes', enabled: inRepository, run: () => useGit.getState().stash(undefined) },
   { id: 'git.stashPop', title: 'Git: Pop Latest Stash', enabled: () => inRepository() && useGit.getState().stashes.length > 0, run: () => useGit.getState().stashPop(0) },
+  { id: 'git.fetch', title: 'Git: Fetch', enabled: inRepository, run: () => useGit.getState().fetch() },
+  { id: 'git.pull', title: 'Git: Pull', enabled: inRepository, run: () => useGit.getState().pull('ff-only') },
+  { id: 'git.pullRebase', title: 'Git: Pull (Rebase)', enabled: inRepository, run: () => useGit.getState().pull('rebase') },
+  { id: 'git.push', title: 'Git: Push', enabled: inRepository, run: () => useGit.getState().push(false) },
+  { id: 'git.fileHistory', title: 'Git: Show File History', enabled: () => inRepository() && activeFilePath() !== null, run: () => useEditor.getState().openFileHistory(activeFilePath() as string) },
+  { id: 'git.toggleBlame', title: 'Git: Toggle Blame', enabled: () => inRepository() && activeFilePath() !== null && hasActiveCodeEditor(), run: () => toggleBlame(activeFilePath() as string) },
   { id: 'view.toggleSideBar', title: 'Toggle Side Bar', shortcut: 'Mod+B', run: () => useUi.getState().toggleSideBar() },
   { id: 'view.togglePanel', title: 'Toggle Panel', shortcut: 'Mod+J', run: () => useUi.getState().togglePanel() },
   {

@@ -6,6 +6,7 @@ import { CodeEditor } from './CodeEditor';
 import { DiskDiffView } from './DiskDiffView';
 import { GitDiffView } from '../git/GitDiffView';
 import { GraphView } from '../git/GraphView';
+import { FileHistoryView } from '../git/FileHistoryView';
 import { TabBar } from './TabBar';
 
 function formatSize(bytes: number): string {
@@ -109,6 +110,7 @@ export function EditorArea() {
         {tab?.kind === 'remote-diff' && <RemoteDiffView fileId={tab.fileId} />}
         {tab?.kind === 'graph' && <GraphView />}
         {tab?.kind === 'git-diff' && <GitDiffView key={tab.id} tab={tab} />}
+        {tab?.kind === 'file-history' && <FileHistoryView key={tab.id} path={tab.path} />}
       </div>
     </section>
   );

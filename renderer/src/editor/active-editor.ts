@@ -16,3 +16,8 @@ export function runEditorAction(actionId: string): void {
 export function hasActiveCodeEditor(): boolean {
   return current !== null;
 }
+
+/** The editor itself, for features that decorate it (blame). */
+export function activeCodeEditor(): monaco.editor.IStandaloneCodeEditor | null {
+  return current;
+}

@@ -1,5 +1,5 @@
 import { baseName } from '../files/tree-rows';
-import type { GitDiffTab, GraphTab } from '../git/git-tabs';
+import type { FileHistoryTab, GitDiffTab, GraphTab } from '../git/git-tabs';
 import type { RemoteDiffTab, RemoteFileTab } from '../remote/remote-tabs';
 import type { EditedFile } from './edited-file';
 import { updateTabs, type TabsState } from './tab-model';
@@ -21,7 +21,7 @@ export interface DiffTab {
   readonly path: string;
 }
 
-export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab;
+export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab | FileHistoryTab;
 
 export const fileTabId = (path: string) => `file:${path}`;
 export const diffTabId = (path: string) => `disk-diff:${path}`;
@@ -40,6 +40,8 @@ export function tabTitle(tab: Tab): string {
       return 'Commit graph';
     case 'git-diff':
       return `${baseName(tab.path)} (${tab.leftLabel} ↔ ${tab.rightLabel})`;
+    case 'file-history':
+      return `History of ${baseName(tab.path)}`;
   }
 }
 

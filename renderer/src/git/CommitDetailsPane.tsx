@@ -4,11 +4,9 @@ import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { notify } from '../state/notifications-store';
 import { useEditor } from '../state/editor-store';
+import { EMPTY_TREE } from './git-tabs';
 import { useGraph } from './graph-store';
 import { fullDate } from './relative-time';
-
-/** git's empty tree: no file exists in it, so a root commit's files are compared with nothing. */
-const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 const KIND_LETTER: Record<CommitFile['kind'], string> = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R', copied: 'C', 'type-changed': 'T', untracked: 'U', conflicted: '!' };
 

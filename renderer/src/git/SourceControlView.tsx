@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { promptText } from '../state/dialog-store';
 import { useEditor } from '../state/editor-store';
 import { repoStatus, useGit } from './git-store';
+import { EMPTY_TREE } from './git-tabs';
 
 /** Past this, git's own tools and most hosts cut the subject line. */
 const SUBJECT_HINT = 72;
@@ -57,6 +58,7 @@ export function SourceControlView() {
         {repo.upstream && ` · ${repo.upstream.name} ↑${repo.upstream.ahead} ↓${repo.upstream.behind}`}
         {repo.operation && <strong> · {repo.operation} in progress</strong>}
       </p>
+      <RemoteButtons />
       <CommitBox />
       <FileGroup group="conflicted" title="Conflicts" files={repo.conflicted} />
       <FileGroup group="staged" title="Staged changes" files={repo.staged} />
@@ -65,6 +67,26 @@ export function SourceControlView() {
       {repo.outside > 0 && <p className="hint pad">{repo.outside} more changed files are outside this folder.</p>}
       <Branches />
       <Stashes />
+    </div>
+  );
+}
+
+/** Fetch, pull and push with the user's own git credentials; progress and cancel are in the status bar. */
+function RemoteButtons() {
+  const { busy, fetch, pull, push, status } = useGit();
+  const repo = repoStatus(status);
+  if (!repo?.head) return null;
+  return (
+    <div className="remote-buttons" role="group" aria-label="Remote">
+      <button type="button" className="button small" disabled={busy !== null} onClick={() => void fetch()}>
+        {busy === 'Fetching' ? 'Fetching…' : 'Fetch'}
+      </button>
+      <button type="button" className="button small" disabled={busy !== null || repo.branch === null} onClick={() => void pull('ff-only')}>
+        {busy === 'Pulling' ? 'Pulling…' : `Pull${repo.upstream?.behind ? ` ${repo.upstream.behind}` : ''}`}
+      </button>
+      <button type="button" className="button small" disabled={busy !== null || repo.branch === null} onClick={() => void push(false)}>
+        {busy === 'Pushing' ? 'Pushing…' : `Push${repo.upstream?.ahead ? ` ${repo.upstream.ahead}` : ''}`}
+      </button>
     </div>
   );
 }
@@ -132,7 +154,7 @@ function FileGroup({ group, title, files }: { group: Group; title: string; files
         path: file.path,
         ...(file.oldPath !== undefined && { oldPath: file.oldPath }),
         // Before the first commit there is no HEAD: the staged file is compared with nothing.
-        left: { kind: 'commit', oid: head ?? '4b825dc642cb6eb9a060e54bf8d69288fbee4904' },
+        left: { kind: 'commit', oid: head ?? EMPTY_TREE },
         right: { kind: 'index' },
         leftLabel: 'HEAD',
         lines: 'unstage',

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BranchInfo, ChangedFile, GitStatus, StashInfo } from '../../../preload/api';
+import type { BranchInfo, ChangedFile, GitStatus, PullMode, StashInfo } from '../../../preload/api';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { ask } from '../state/dialog-store';
@@ -27,6 +27,9 @@ interface GitState {
   deleteBranch(name: string): Promise<void>;
   stash(message: string | undefined): Promise<void>;
   stashPop(index: number): Promise<void>;
+  fetch(): Promise<void>;
+  pull(mode: PullMode): Promise<void>;
+  push(setUpstream: boolean): Promise<void>;
 }
 
 export function repoStatus(status: GitStatus | null): RepoStatus | null {
@@ -52,7 +55,7 @@ let again = false;
  */
 export const useGit = create<GitState>((set, get) => {
   /** Runs one action at a time; its resulting status replaces the old one. */
-  const act = async (name: string, action: () => Promise<GitStatus | void>, done?: string): Promise<boolean> => {
+  const act = async (name: string, action: () => Promise<GitStatus | void>, done?: string, onError?: (message: string) => void): Promise<boolean> => {
     if (get().busy !== null) return false;
     set({ busy: name });
     try {
@@ -62,7 +65,8 @@ export const useGit = create<GitState>((set, get) => {
       void loadLists();
       return true;
     } catch (error) {
-      notify('error', errorMessage(error), { source: 'git' });
+      if (onError) onError(errorMessage(error));
+      else notify('error', errorMessage(error), { source: 'git' });
       return false;
     } finally {
       set({ busy: null });
@@ -145,6 +149,33 @@ export const useGit = create<GitState>((set, get) => {
     },
 
     stash: (message) => act('Stashing', () => api().git.stash({ includeUntracked: true, ...(message ? { message } : {}) }), 'Stashed the changes.').then(() => undefined),
+    fetch: () => act('Fetching', () => api().git.fetch({}), 'Fetched.').then(() => undefined),
+
+    async pull(mode) {
+      await act('Pulling', () => api().git.pull({ mode }), 'Pulled.', (message) => {
+        // A pull that needs a merge is a choice, offered where the message is.
+        const actions = /needs a merge/.test(message)
+          ? [
+              { label: 'Pull with merge', run: () => void get().pull('merge') },
+              { label: 'Pull with rebase', run: () => void get().pull('rebase') },
+            ]
+          : [];
+        notify('error', message, { source: 'git pull', actions });
+      });
+      void get().refresh();
+    },
+
+    async push(setUpstream) {
+      await act('Pushing', () => api().git.push({ setUpstream }), 'Pushed.', (message) => {
+        const actions = /no upstream yet/.test(message)
+          ? [{ label: 'Push and set upstream', run: () => void get().push(true) }]
+          : /push was rejected/.test(message)
+            ? [{ label: 'Pull', run: () => void get().pull('ff-only') }]
+            : [];
+        notify('error', message, { source: 'git push', actions });
+      });
+    },
+
     stashPop: (index) => act('Applying stash', () => api().git.stashPop({ index }), `Applied and dropped stash@{${index}}.`).then(() => undefined),
   };
 });

@@ -1,7 +1,7 @@
 import type { FileVersion } from '../../../preload/api';
 import type { EditorSlice } from '../state/editor-store';
 import { showTab } from '../editor/tab-model';
-import { GRAPH_TAB_ID, gitDiffTabId, versionLabel, type GitDiffTab } from './git-tabs';
+import { fileHistoryTabId, GRAPH_TAB_ID, gitDiffTabId, versionLabel, type GitDiffTab } from './git-tabs';
 
 export interface GitDiffRequest {
   readonly path: string;
@@ -17,6 +17,7 @@ export interface GitDiffRequest {
 export interface GitTabsSlice {
   openGraph(): void;
   openGitDiff(request: GitDiffRequest): void;
+  openFileHistory(path: string): void;
 }
 
 export const createGitTabsSlice: EditorSlice<GitTabsSlice> = (set) => ({
@@ -37,5 +38,9 @@ export const createGitTabsSlice: EditorSlice<GitTabsSlice> = (set) => ({
       lines: request.lines ?? null,
     };
     set((state) => showTab(state, tab));
+  },
+
+  openFileHistory(path) {
+    set((state) => showTab(state, { kind: 'file-history', id: fileHistoryTabId(path), path }));
   },
 });

@@ -24,7 +24,18 @@ export interface GitDiffTab {
   readonly lines: 'stage' | 'unstage' | null;
 }
 
+/** The commits that touched one file. */
+export interface FileHistoryTab {
+  readonly kind: 'file-history';
+  readonly id: string;
+  readonly path: string;
+}
+
 export const GRAPH_TAB_ID = 'git-graph';
+export const fileHistoryTabId = (path: string) => `file-history:${path}`;
+
+/** git's empty tree: no file exists in it, so what has no parent (a root commit, an unborn HEAD) is compared with nothing. */
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 const versionKey = (version: FileVersion) => (version.kind === 'commit' ? version.oid : version.kind);
 
