@@ -1,4 +1,4 @@
-import { GraphLayout, graphLines, openRepository, type Commit, type Ref } from '../git';
+import { GraphLayout, graphLines, openRepository, type Commit, type CommitShape, type Ref } from '../git';
 import { ApiError } from '../common';
 
 export interface GraphCommandOptions {
@@ -36,20 +36,24 @@ export async function runGraphCommand(repoDir: string, options: GraphCommandOpti
     process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   };
-  for await (const batch of source.commits(refs, options.limit !== undefined ? { limit: options.limit } : {})) {
+  const readOptions = options.limit !== undefined ? { limit: options.limit } : {};
+  // JSON rows need only the shape (no subjects), which git reads from its commit-graph alone.
+  const batches: AsyncIterable<readonly (Commit | CommitShape)[]> = options.json ? source.shapes(refs, readOptions) : source.commits(refs, readOptions);
+  for await (const batch of batches) {
     const first = layout.rows;
     layout.add(batch);
     batch.forEach((commit, offset) => {
-      const row = layout.row(first + offset);
       const names = refNames(commit, labels.get(commit.oid) ?? [], refs.head, refs.headBranch);
       if (options.json) {
-        out.push(JSON.stringify({ oid: commit.oid, parents: commit.parents, lane: row.lane, refs: names }));
+        // Hashes need no escaping, so only ref names go through JSON.stringify (a third of the time for 85k rows).
+        const parents = commit.parents.length === 0 ? '' : `"${commit.parents.join('","')}"`;
+        out.push(`{"oid":"${commit.oid}","parents":[${parents}],"lane":${layout.laneAt(first + offset)},"refs":${names.length === 0 ? '[]' : JSON.stringify(names)}}`);
         return;
       }
-      const lines = graphLines(row);
+      const lines = graphLines(layout.row(first + offset));
       if (lines.above) out.push(lines.above);
       const decoration = names.length > 0 ? ` (${names.join(', ')})` : '';
-      out.push(`${lines.node} ${commit.oid.slice(0, 7)}${decoration} ${commit.subject}`);
+      out.push(`${lines.node} ${commit.oid.slice(0, 7)}${decoration} ${'subject' in commit ? commit.subject : ''}`);
       if (lines.below) out.push(lines.below);
     });
     flush();
@@ -58,7 +62,7 @@ export async function runGraphCommand(repoDir: string, options: GraphCommandOpti
 }
 
 /** The ref names shown on a row, git's way: `HEAD -> main`, then branches, remotes, tags, stashes. */
-function refNames(commit: Commit, refs: readonly Ref[], head: string | null, headBranch: string | null): string[] {
+function refNames(commit: CommitShape, refs: readonly Ref[], head: string | null, headBranch: string | null): string[] {
   const names: string[] = [];
   const onHead = head === commit.oid;
   if (onHead && headBranch === null) names.push('HEAD');

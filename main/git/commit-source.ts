@@ -11,16 +11,20 @@ export interface Person {
   readonly time: number;
 }
 
-export interface Commit {
+/** What the lane layout needs of a commit, and all the graph reads of the whole history. */
+export interface CommitShape {
   readonly oid: string;
   /** First parent first; parents outside the history read (a shallow clone's boundary) are left out. */
   readonly parents: readonly string[];
+  /** A stash entry is shown as its own kind, with its first parent only (the index and untracked commits are internal). */
+  readonly kind: 'commit' | 'stash';
+}
+
+export interface Commit extends CommitShape {
   readonly author: Person;
   readonly committer: Person;
   /** The message's first line (git's %s: the first paragraph, joined). */
   readonly subject: string;
-  /** A stash entry is shown as its own kind, with its first parent only (the index and untracked commits are internal). */
-  readonly kind: 'commit' | 'stash';
 }
 
 export type RefKind = 'local' | 'remote' | 'tag' | 'stash';
@@ -63,4 +67,12 @@ export interface CommitSource {
    * batches as they are read, so the first screen shows before the whole history is read.
    */
   commits(refs: RepoRefs, options?: ReadHistoryOptions): AsyncIterable<readonly Commit[]>;
+  /**
+   * The same commits in the same order with only their shape: with a commit-graph file git reads
+   * these without opening a single commit object, so the layout of 100k commits costs what git's
+   * own --graph costs. People, dates and subjects come later, by `details`, for the rows shown.
+   */
+  shapes(refs: RepoRefs, options?: ReadHistoryOptions): AsyncIterable<readonly CommitShape[]>;
+  /** Full commits for these oids, in the same order (an oid that is not a commit is left out). */
+  details(oids: readonly string[]): Promise<Commit[]>;
 }

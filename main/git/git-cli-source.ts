@@ -1,5 +1,5 @@
-import type { Commit, CommitSource, ReadHistoryOptions, Ref, RefKind, RepoRefs } from './commit-source';
-import { LOG_FORMAT, LogParser } from './log-parser';
+import type { Commit, CommitShape, CommitSource, ReadHistoryOptions, Ref, RefKind, RepoRefs } from './commit-source';
+import { COMMIT_RECORD, LOG_FORMAT, LogParser, SHAPE_FORMAT, SHAPE_RECORD, type LogRecord } from './log-parser';
 import { firstLines, gitOutput, runGit, spawnGit } from './run-git';
 import { ApiError } from '../common';
 import { sortRefs } from './ref-order';
@@ -48,12 +48,29 @@ export class GitCliSource implements CommitSource {
     return { head: headOid, headBranch, refs: sortRefs(refs) };
   }
 
-  async *commits(refs: RepoRefs, options: ReadHistoryOptions = {}): AsyncIterable<readonly Commit[]> {
+  commits(refs: RepoRefs, options: ReadHistoryOptions = {}): AsyncIterable<readonly Commit[]> {
+    return this.stream(refs, LOG_FORMAT, COMMIT_RECORD, options);
+  }
+
+  shapes(refs: RepoRefs, options: ReadHistoryOptions = {}): AsyncIterable<readonly CommitShape[]> {
+    return this.stream(refs, SHAPE_FORMAT, SHAPE_RECORD, options);
+  }
+
+  async details(oids: readonly string[]): Promise<Commit[]> {
+    if (oids.length === 0) return [];
+    // --no-walk=unsorted: exactly these commits, in this order; the oids go in on stdin.
+    const result = await runGit(this.root, ['log', '-z', '--no-walk=unsorted', `--format=${LOG_FORMAT}`, '--stdin', '--'], { input: `${oids.join('\n')}\n` });
+    if (result.code !== 0) throw new ApiError({ code: 'internal', message: `git log failed in ${this.root}: ${firstLines(result.stderr) || `exit ${result.code}`}` });
+    const parser = new LogParser(COMMIT_RECORD);
+    return [...parser.push(result.stdout), ...parser.end()];
+  }
+
+  private async *stream<T extends CommitShape>(refs: RepoRefs, format: string, record: LogRecord<T>, options: ReadHistoryOptions): AsyncIterable<readonly T[]> {
     const stashes = new Set(refs.refs.filter((ref) => ref.kind === 'stash').map((ref) => ref.oid));
     if (refs.head === null && refs.refs.length === 0) return; // no commits yet
     // --date-order: children before parents, otherwise newest first; with a commit-graph file
     // git streams it without reading the whole history first.
-    const args = ['log', '-z', '--date-order', `--format=${LOG_FORMAT}`, '--branches', '--remotes', '--tags'];
+    const args = ['log', '-z', '--date-order', `--format=${format}`, '--branches', '--remotes', '--tags'];
     if (refs.head !== null) args.push('HEAD');
     if (options.limit !== undefined) args.push(`--max-count=${Math.max(0, Math.floor(options.limit))}`);
     args.push(...stashes, '--');
@@ -66,10 +83,10 @@ export class GitCliSource implements CommitSource {
     });
     exited.catch(() => undefined);
     child.stdin.end();
-    const parser = new LogParser();
+    const parser = new LogParser(record);
     const hidden = new Set<string>();
-    const shape = (commits: Commit[]): Commit[] => stashRows(commits, stashes, hidden);
-    let batch: Commit[] = [];
+    const shape = (commits: T[]): T[] => stashRows(commits, stashes, hidden);
+    let batch: T[] = [];
     try {
       for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
         batch.push(...shape(parser.push(chunk)));
@@ -94,8 +111,8 @@ export class GitCliSource implements CommitSource {
  * holds the untracked files. It is shown as one row on its first parent; the other two are
  * internal and are left out.
  */
-function stashRows(commits: readonly Commit[], stashes: ReadonlySet<string>, hidden: Set<string>): Commit[] {
-  const rows: Commit[] = [];
+function stashRows<T extends CommitShape>(commits: readonly T[], stashes: ReadonlySet<string>, hidden: Set<string>): T[] {
+  const rows: T[] = [];
   for (const commit of commits) {
     if (hidden.has(commit.oid)) continue;
     if (!stashes.has(commit.oid)) {

@@ -11,6 +11,7 @@ import { pullArgs, pushArgs, runRemoteCommand } from './actions/remote-ops';
 import { listStashes, popStash, stashChanges } from './actions/stash';
 import { blameFile, fileHistory } from './history/file-history';
 import { changedFiles, commitDetails } from './history/commit-details';
+import { writeCommitGraphIfMissing } from './history/commit-graph-file';
 import { GraphSession } from './history/graph-session';
 import { openRepository } from './open-repository';
 import { Repository } from './repository';
@@ -99,15 +100,19 @@ export class GitService {
     const root = this.requireRoot();
     this.graph?.close();
     const source = await openRepository(root);
-    const graph = new GraphSession(source, (summary) => {
-      if (this.graph === graph) this.events.emit('git.graph', summary);
-    });
+    const graph = new GraphSession(
+      source,
+      (summary) => {
+        if (this.graph === graph) this.events.emit('git.graph', summary);
+      },
+      () => void this.writeCommitGraph(),
+    );
     this.graph = graph;
     void this.watch();
     return graph.start();
   }
 
-  graphRows(id: string, start: number, count: number): GraphRowData[] {
+  graphRows(id: string, start: number, count: number): Promise<GraphRowData[]> {
     return this.requireGraph(id).rows(start, count);
   }
 
@@ -278,6 +283,12 @@ export class GitService {
   private requireGraph(id: string): GraphSession {
     if (this.graph?.id !== id) throw new ApiError({ code: 'not-found', message: 'That graph was closed; open the graph again.' });
     return this.graph;
+  }
+
+  /** After a whole history was read: git's own commit-graph file, so the next graph streams at once. */
+  private async writeCommitGraph(): Promise<void> {
+    const repo = await this.repo().catch(() => null);
+    if (repo) await writeCommitGraphIfMissing(repo.top, repo.gitDir).catch(() => undefined);
   }
 
   /** Watches HEAD, refs and the index so git commands run outside Labdesk show up too. */

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { parseCommitObject } from './commit-object';
-import type { Commit, CommitSource, ReadHistoryOptions, Ref, RepoRefs } from './commit-source';
+import type { Commit, CommitShape, CommitSource, ReadHistoryOptions, Ref, RepoRefs } from './commit-source';
 import { dateOrder } from './date-order';
 import { sortRefs } from './ref-order';
 
@@ -58,6 +58,28 @@ export class IsomorphicSource implements CommitSource {
     return { head, headBranch: branch ?? null, refs: sortRefs(refs) };
   }
 
+  /** Commits read by the last walk; isomorphic-git reads whole commits anyway, so details come from here. */
+  private readonly read = new Map<string, Commit>();
+
+  shapes(refs: RepoRefs, options: ReadHistoryOptions = {}): AsyncIterable<readonly CommitShape[]> {
+    return this.commits(refs, options);
+  }
+
+  async details(oids: readonly string[]): Promise<Commit[]> {
+    const found: Commit[] = [];
+    for (const oid of oids) {
+      let commit = this.read.get(oid);
+      if (!commit) {
+        const object = await git.readObject({ fs, dir: this.root, oid, format: 'content', cache: this.cache }).catch(() => null);
+        if (!object || object.type !== 'commit') continue;
+        const parsed = parseCommitObject(object.object as Uint8Array);
+        commit = { oid, parents: parsed.parents, author: parsed.author, committer: parsed.committer, subject: subjectOf(parsed.message), kind: 'commit' };
+      }
+      found.push(commit);
+    }
+    return found;
+  }
+
   async *commits(refs: RepoRefs, options: ReadHistoryOptions = {}): AsyncIterable<readonly Commit[]> {
     const dir = this.root;
     const shallow = await this.shallowBoundary();
@@ -77,6 +99,7 @@ export class IsomorphicSource implements CommitSource {
       found.set(oid, { oid, parents, author: commit.author, committer: commit.committer, subject: subjectOf(commit.message), kind: isStash ? 'stash' : 'commit' });
       for (const parent of parents) if (!found.has(parent)) stack.push(parent);
     }
+    for (const [oid, commit] of found) this.read.set(oid, commit);
     const ordered = dateOrder(found, tips);
     const limit = options.limit ?? Infinity;
     for (let start = 0; start < Math.min(ordered.length, limit); start += BATCH_COMMITS) yield ordered.slice(start, Math.min(start + BATCH_COMMITS, limit));

@@ -1,4 +1,4 @@
-import type { Commit, Person } from './commit-source';
+import type { Commit, CommitShape, Person } from './commit-source';
 
 /**
  * The `git log` format the history is read with: one field per NUL, and `-z` ends each commit
@@ -6,27 +6,45 @@ import type { Commit, Person } from './commit-source';
  * refuses NUL in names and subjects).
  */
 export const LOG_FORMAT = ['%H', '%P', '%an', '%ae', '%at', '%cn', '%ce', '%ct', '%s'].join('%x00');
-const FIELDS = 9;
+/** Only the shape (oid and parents): what a commit-graph file answers without reading commits. */
+export const SHAPE_FORMAT = '%H%x00%P';
+
+export interface LogRecord<T> {
+  readonly fields: number;
+  readonly decode: (fields: readonly Buffer[]) => T;
+}
+
+export const COMMIT_RECORD: LogRecord<Commit> = { fields: 9, decode: (fields) => toCommit(fields) };
+export const SHAPE_RECORD: LogRecord<CommitShape> = {
+  fields: 2,
+  decode: (fields) => {
+    const parents = (fields[1] as Buffer).toString('latin1');
+    return { oid: (fields[0] as Buffer).toString('latin1'), parents: parents === '' ? [] : parents.split(' '), kind: 'commit' };
+  },
+};
 
 /**
  * Turns `git log -z --format=LOG_FORMAT` output into commits as it streams in: feed it chunks,
  * it returns the commits completed by each. Bytes are decoded per field as UTF-8 (git re-encodes
  * messages that declare an encoding; others are shown with U+FFFD for what is not UTF-8).
  */
-export class LogParser {
+export class LogParser<T = Commit> {
   private fields: Buffer[] = [];
   private rest: Buffer | null = null;
 
-  push(chunk: Buffer): Commit[] {
+  constructor(private readonly record: LogRecord<T> = COMMIT_RECORD as unknown as LogRecord<T>) {}
+
+  push(chunk: Buffer): T[] {
     const data = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
-    const commits: Commit[] = [];
+    const commits: T[] = [];
+    const FIELDS = this.record.fields;
     let start = 0;
     for (let nul = data.indexOf(0, start); nul !== -1; nul = data.indexOf(0, start)) {
       this.fields.push(data.subarray(start, nul));
       start = nul + 1;
       if (this.fields.length === FIELDS) {
         // The last field's NUL is the record's terminator (-z).
-        commits.push(toCommit(this.fields));
+        commits.push(this.record.decode(this.fields));
         this.fields = [];
       }
     }
@@ -37,10 +55,10 @@ export class LogParser {
   }
 
   /** The last commit, when the output did not end with its terminator. */
-  end(): Commit[] {
+  end(): T[] {
     if (this.rest) this.fields.push(this.rest);
     this.rest = null;
-    const last = this.fields.length >= FIELDS ? [toCommit(this.fields)] : [];
+    const last = this.fields.length >= this.record.fields ? [this.record.decode(this.fields)] : [];
     this.fields = [];
     return last;
   }

@@ -57,6 +57,28 @@ describe('commit sources: the same history from git and from isomorphic-git', ()
     }
   });
 
+  it('every fixture: shapes come in the same order as whole commits, and details give back the same commits', async () => {
+    for (const { name, dir } of fixtures) {
+      for (const engine of ENGINES) {
+        const source = await openRepository(dir, { engine });
+        const { refs, commits } = await readAll(source);
+        const shapes = [];
+        for await (const batch of source.shapes(refs)) shapes.push(...batch);
+        assert.deepEqual(
+          shapes.map((shape) => [shape.oid, shape.parents, shape.kind]),
+          commits.map((commit) => [commit.oid, commit.parents, commit.kind]),
+          `${name} (${engine})`,
+        );
+        const details = await (await openRepository(dir, { engine })).details(commits.map((commit) => commit.oid));
+        assert.deepEqual(
+          details.map((commit) => [commit.oid, commit.subject, commit.author, commit.committer]),
+          commits.map((commit) => [commit.oid, commit.subject, commit.author, commit.committer]),
+          `${name} (${engine}): details`,
+        );
+      }
+    }
+  });
+
   it('merges, an octopus, light and annotated tags, remote branches, packed refs', async () => {
     for (const engine of ENGINES) {
       const { refs, commits } = await readAll(await openRepository(fixture('merges'), { engine }));

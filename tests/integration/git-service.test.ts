@@ -8,7 +8,7 @@ import type { GitStatus, LabdeskEvents } from '../../preload/api';
 import { ApiError, EventBus, TaskRegistry } from '../../main/common';
 import { GitService } from '../../main/git';
 import { ScriptedRepo } from '../fixtures/git-repos';
-import { TempDirs, writeTree } from '../fixtures/temp-project';
+import { TempDirs, waitFor, writeTree } from '../fixtures/temp-project';
 
 const temp = new TempDirs();
 /** Every service made here; each watches its .git once the graph is open, so each is closed. */
@@ -242,6 +242,17 @@ describe('GitService against real repositories', () => {
     assert.deepEqual((await service.searchGraph(summary.id, 'hash', repo.head().slice(0, 8))).rows, [0]);
     assert.equal((await service.searchGraph(summary.id, 'path', 'b.txt')).rows.length, 15);
     await refused(Promise.resolve().then(() => service.graphRows('stale', 0, 1)), 'not-found', /graph was closed/);
+  });
+
+  it('writes git\'s commit-graph file after the first whole graph, and not where core.commitGraph is false', async () => {
+    const chain = path.join(root, '.git', 'objects', 'info', 'commit-graphs');
+    await service.openGraph();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.ok(!existsSync(chain), 'core.commitGraph=false is respected');
+    repo.git('config', 'core.commitGraph', 'true');
+    await service.openGraph();
+    await waitFor('the commit-graph chain', () => (existsSync(path.join(chain, 'commit-graph-chain')) ? true : undefined), 5000);
+    assert.equal(repo.git('commit-graph', 'verify'), '');
   });
 
   it('a folder that is not a repository says so, and can be initialized', async () => {

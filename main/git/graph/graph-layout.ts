@@ -11,11 +11,12 @@
  * (the fork is drawn there), so the older line keeps its column and histories with many short
  * branches stay narrow.
  *
- * Edges are stored per row as (from, to, colour) triples in one typed array: from and to are
- * lane columns at the row's top and bottom, NODE for the commit's own dot (a lane that moves
- * left has from > to). So a row draws itself
- * from its own triples (a virtualized list draws only the rows in view) and 100k rows cost a few
- * megabytes, not an object per edge.
+ * A row's edges are its own (lanes ending in its dot, the lane that moves left, lines leaving the
+ * dot), stored as (from, to, colour) triples in one typed array, plus the lanes that pass straight
+ * through it. Those are not stored per row (a history 190 lanes wide would need tens of millions
+ * of them): each lane is one interval of rows, and every 64 rows a checkpoint lists the lanes
+ * open there, so a row finds its pass-throughs from the checkpoint above it. A virtualized list
+ * draws only the rows in view, each from `row(index)`, and 100k rows cost a few megabytes.
  */
 
 /** The commit's own dot, as an end of an edge. */
@@ -40,17 +41,39 @@ export interface GraphRow {
   readonly edges: readonly GraphEdge[];
 }
 
+/** Rows between checkpoints of the open lanes. */
+const CHECKPOINT = 64;
+const OPEN = 0x7fffffff;
+
 export class GraphLayout {
   private readonly oids: string[] = [];
   private readonly rowOf = new Map<string, number>();
   private laneOf = new Int32Array(1024);
   private colorOf = new Int32Array(1024);
-  /** Row r's edges are triples [edgeStart[r], edgeStart[r + 1]). */
+  /** Row r's own edges are triples [edgeStart[r], edgeStart[r + 1]); the first `endsOf[r]` of them end in its dot. */
   private edgeStart = new Uint32Array(1025);
+  private endsOf = new Uint16Array(1024);
+  /** The lane that moves left in row r (a lane id), or -1. */
+  private moverOf = new Int32Array(1024);
   private edges = new Int32Array(8192);
   private edgeCount = 0;
-  /** The commit each lane waits for (null: free). */
+  /** Lane intervals, by id in the order they open: open after row `laneFrom`, closed at row `laneTo`. */
+  private laneFrom = new Int32Array(1024);
+  private laneTo = new Int32Array(1024);
+  private laneColumn = new Int32Array(1024);
+  private laneColorOf = new Int32Array(1024);
+  private lanes = 0;
+  /** The first lane id opened at or after row r (so lanes opened in a range of rows are a range of ids). */
+  private firstLaneAt = new Int32Array(1025);
+  /** Checkpoint k lists the lanes open at the top of row k * CHECKPOINT: ids [checkpointStart[k], checkpointStart[k + 1]). */
+  private checkpointStart: number[] = [0];
+  private checkpointLanes = new Int32Array(1024);
+  private checkpointCount = 0;
+  /** The commit each column waits for (null: free), and that column's lane id. */
   private readonly waiting: Array<string | null> = [];
+  private readonly waitingLane: number[] = [];
+  /** Columns waiting for each commit, in column order. */
+  private readonly waitingFor = new Map<string, number[]>();
   private readonly laneColor: number[] = [];
   private nextColor = 0;
   /** The widest the graph has been (columns). */
@@ -65,11 +88,36 @@ export class GraphLayout {
     for (const commit of commits) if (!this.rowOf.has(commit.oid)) this.addOne(commit);
   }
 
+  /** The commit's column in row `index` (what `labdesk graph --json` prints). */
+  laneAt(index: number): number {
+    return this.laneOf[index] as number;
+  }
+
   row(index: number): GraphRow {
     const edges: GraphEdge[] = [];
-    for (let at = this.edgeStart[index] as number; at < (this.edgeStart[index + 1] as number); at += 3) {
-      edges.push({ from: this.edges[at] as number, to: this.edges[at + 1] as number, color: this.edges[at + 2] as number });
+    const start = this.edgeStart[index] as number;
+    const end = this.edgeStart[index + 1] as number;
+    const endsTo = start + 3 * (this.endsOf[index] as number);
+    const triple = (at: number) => edges.push({ from: this.edges[at] as number, to: this.edges[at + 1] as number, color: this.edges[at + 2] as number });
+    for (let at = start; at < endsTo; at += 3) triple(at);
+    // Lanes passing through, and the one moving left, in column order.
+    const through: number[] = [];
+    const checkpoint = Math.floor(index / CHECKPOINT);
+    for (let at = this.checkpointStart[checkpoint] as number; at < (this.checkpointStart[checkpoint + 1] ?? this.checkpointCount); at++) {
+      const lane = this.checkpointLanes[at] as number;
+      if ((this.laneFrom[lane] as number) < index && (this.laneTo[lane] as number) > index) through.push(lane);
     }
+    for (let lane = this.firstLaneAt[checkpoint * CHECKPOINT] as number; lane < (this.firstLaneAt[index] as number); lane++) {
+      if ((this.laneTo[lane] as number) > index) through.push(lane);
+    }
+    const mover = this.moverOf[index] as number;
+    if (mover !== -1) through.push(mover);
+    through.sort((a, b) => (this.laneColumn[a] as number) - (this.laneColumn[b] as number));
+    for (const lane of through) {
+      const column = this.laneColumn[lane] as number;
+      edges.push({ from: column, to: lane === mover ? (this.laneOf[index] as number) : column, color: this.laneColorOf[lane] as number });
+    }
+    for (let at = endsTo; at < end; at += 3) triple(at);
     return { lane: this.laneOf[index] as number, color: this.colorOf[index] as number, edges };
   }
 
@@ -87,15 +135,23 @@ export class GraphLayout {
     this.reserve(row + 1);
     this.oids.push(commit.oid);
     this.rowOf.set(commit.oid, row);
+    this.firstLaneAt[row] = this.lanes;
+    if (row % CHECKPOINT === 0) this.checkpoint(row / CHECKPOINT);
 
     // The lanes that wait for this commit end in its dot; the first of them is its lane.
     let lane = -1;
-    for (let column = 0; column < waiting.length; column++) {
-      if (waiting[column] !== commit.oid) continue;
-      if (lane === -1) lane = column;
-      this.edge(column, NODE, laneColor[column] as number);
-      waiting[column] = null;
+    let ends = 0;
+    const columns = this.waitingFor.get(commit.oid);
+    if (columns) {
+      this.waitingFor.delete(commit.oid);
+      lane = columns[0] as number;
+      for (const column of columns) {
+        this.edge(column, NODE, laneColor[column] as number);
+        this.closeLane(column, row);
+        ends++;
+      }
     }
+    this.endsOf[row] = ends;
     // A branch tip: the first free column, with a new colour.
     if (lane === -1) {
       lane = this.freeColumn();
@@ -108,36 +164,37 @@ export class GraphLayout {
     // it moves into this one, so the older line keeps the leftmost column.
     const [first, ...others] = commit.parents;
     let firstColumn = lane;
-    let movesIn = -1;
+    this.moverOf[row] = -1;
     if (first !== undefined) {
-      const waitingAt = waiting.indexOf(first);
+      const waitingAt = this.waitingFor.get(first)?.[0] ?? -1;
       if (waitingAt !== -1 && waitingAt < lane) firstColumn = waitingAt;
-      else if (waitingAt > lane) movesIn = waitingAt;
-    }
-    for (let column = 0; column < waiting.length; column++) {
-      if (waiting[column] !== null) this.edge(column, column === movesIn ? lane : column, laneColor[column] as number);
-    }
-    if (movesIn !== -1) waiting[movesIn] = null;
-    if (first !== undefined) {
-      if (firstColumn === lane) {
-        waiting[lane] = first;
-        laneColor[lane] = color;
+      else if (waitingAt > lane) {
+        this.moverOf[row] = this.waitingLane[waitingAt] as number;
+        this.closeLane(waitingAt, row);
       }
+    }
+    if (first !== undefined) {
+      if (firstColumn === lane) this.openLane(lane, first, color, row);
       this.edge(NODE, firstColumn, color);
     }
     for (const parent of others) {
-      let column = waiting.indexOf(parent);
-      if (column === -1) column = this.openLane(parent, this.nextColor++);
+      let column = this.waitingFor.get(parent)?.[0] ?? -1;
+      if (column === -1) {
+        column = this.freeColumn();
+        this.openLane(column, parent, this.nextColor++, row);
+      }
       this.edge(NODE, column, laneColor[column] as number);
     }
     while (waiting.length > 0 && waiting[waiting.length - 1] === null) {
       waiting.pop();
       laneColor.pop();
+      this.waitingLane.pop();
     }
 
     this.laneOf[row] = lane;
     this.colorOf[row] = color;
     this.edgeStart[row + 1] = this.edgeCount;
+    this.firstLaneAt[row + 1] = this.lanes;
     this.width = Math.max(this.width, lane + 1, waiting.length);
   }
 
@@ -146,12 +203,54 @@ export class GraphLayout {
     return column === -1 ? this.waiting.length : column;
   }
 
-  /** Takes the first free column (or a new one at the right) for a lane waiting for `oid`. */
-  private openLane(oid: string, color: number): number {
-    const column = this.freeColumn();
+  /** A lane in `column` waiting for `oid`, opened below row `row`. */
+  private openLane(column: number, oid: string, color: number, row: number): void {
     this.waiting[column] = oid;
     this.laneColor[column] = color;
-    return column;
+    const columns = this.waitingFor.get(oid);
+    if (!columns) this.waitingFor.set(oid, [column]);
+    else {
+      columns.push(column);
+      columns.sort((a, b) => a - b);
+    }
+    const id = this.lanes++;
+    if (id >= this.laneFrom.length) {
+      const size = this.laneFrom.length * 2;
+      this.laneFrom = grow(this.laneFrom, size);
+      this.laneTo = grow(this.laneTo, size);
+      this.laneColumn = grow(this.laneColumn, size);
+      this.laneColorOf = grow(this.laneColorOf, size);
+    }
+    this.laneFrom[id] = row;
+    this.laneTo[id] = OPEN;
+    this.laneColumn[id] = column;
+    this.laneColorOf[id] = color;
+    this.waitingLane[column] = id;
+  }
+
+  /** The lane in `column` ends at row `row` (in its dot, or moving left). */
+  private closeLane(column: number, row: number): void {
+    const oid = this.waiting[column];
+    if (oid !== null && oid !== undefined) {
+      const columns = this.waitingFor.get(oid);
+      if (columns) {
+        const left = columns.filter((candidate) => candidate !== column);
+        if (left.length > 0) this.waitingFor.set(oid, left);
+        else this.waitingFor.delete(oid);
+      }
+    }
+    this.waiting[column] = null;
+    this.laneTo[this.waitingLane[column] as number] = row;
+  }
+
+  /** The lanes open at the top of checkpoint row `index * CHECKPOINT`. */
+  private checkpoint(index: number): void {
+    for (let column = 0; column < this.waiting.length; column++) {
+      if (this.waiting[column] === null) continue;
+      if (this.checkpointCount >= this.checkpointLanes.length) this.checkpointLanes = grow(this.checkpointLanes, this.checkpointLanes.length * 2);
+      this.checkpointLanes[this.checkpointCount++] = this.waitingLane[column] as number;
+    }
+    this.checkpointStart[index + 1] = this.checkpointCount;
   }
 
   private edge(from: number, to: number, color: number): void {
@@ -166,11 +265,14 @@ export class GraphLayout {
     const size = Math.max(rows, this.laneOf.length * 2);
     this.laneOf = grow(this.laneOf, size);
     this.colorOf = grow(this.colorOf, size);
+    this.endsOf = grow(this.endsOf, size);
+    this.moverOf = grow(this.moverOf, size);
     this.edgeStart = grow(this.edgeStart, size + 1);
+    this.firstLaneAt = grow(this.firstLaneAt, size + 1);
   }
 }
 
-function grow<T extends Int32Array | Uint32Array>(array: T, size: number): T {
+function grow<T extends Int32Array | Uint32Array | Uint16Array>(array: T, size: number): T {
   const bigger = new (array.constructor as new (length: number) => T)(size);
   bigger.set(array);
   return bigger;

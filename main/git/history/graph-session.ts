@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphRef, GraphRowData, GraphSearchField, GraphSummary } from '../../../preload/api';
 import { ApiError } from '../../common';
-import type { Commit, CommitSource, Ref, RepoRefs } from '../commit-source';
+import type { Commit, CommitShape, CommitSource, Ref, RepoRefs } from '../commit-source';
 import { GraphLayout } from '../graph/graph-layout';
 import { runGit } from '../run-git';
 
@@ -19,7 +19,9 @@ const PROGRESS_INTERVAL_MS = 150;
 export class GraphSession {
   readonly id = randomUUID();
   private readonly layout = new GraphLayout();
-  private readonly commits: Commit[] = [];
+  private readonly commits: CommitShape[] = [];
+  /** People, dates and subjects of the rows asked for so far (read by `details`, a chunk at a time). */
+  private readonly details = new Map<string, Commit>();
   private readonly labels = new Map<string, Ref[]>();
   private readonly abort = new AbortController();
   private refs: RepoRefs = { head: null, headBranch: null, refs: [] };
@@ -30,13 +32,15 @@ export class GraphSession {
   constructor(
     private readonly source: CommitSource,
     private readonly onProgress: (summary: GraphSummary) => void,
+    /** Called once the whole history is read (the service writes git's commit-graph file then). */
+    private readonly onDone: () => void = () => undefined,
   ) {}
 
   /** Reads the refs and the first batch; the rest streams on in the background. */
   async start(): Promise<GraphSummary> {
     this.refs = await this.source.refs();
     for (const ref of this.refs.refs) this.labels.set(ref.oid, [...(this.labels.get(ref.oid) ?? []), ref]);
-    const iterator = this.source.commits(this.refs, { signal: this.abort.signal })[Symbol.asyncIterator]();
+    const iterator = this.source.shapes(this.refs, { signal: this.abort.signal })[Symbol.asyncIterator]();
     const first = await this.next(iterator);
     if (first) void this.readRest(iterator);
     return this.summary();
@@ -60,21 +64,25 @@ export class GraphSession {
     };
   }
 
-  rows(start: number, count: number): GraphRowData[] {
+  async rows(start: number, count: number): Promise<GraphRowData[]> {
     const end = Math.min(this.layout.rows, start + Math.min(count, MAX_ROWS_PER_CALL));
+    const first = Math.max(0, start);
+    const missing = this.commits.slice(first, end).filter((shape) => !this.details.has(shape.oid));
+    for (const commit of await this.source.details(missing.map((shape) => shape.oid))) this.details.set(commit.oid, commit);
     const rows: GraphRowData[] = [];
-    for (let row = Math.max(0, start); row < end; row++) {
-      const commit = this.commits[row] as Commit;
+    for (let row = first; row < end; row++) {
+      const shape = this.commits[row] as CommitShape;
+      const commit = this.details.get(shape.oid);
       const laid = this.layout.row(row);
       rows.push({
         row,
-        oid: commit.oid,
-        parents: commit.parents,
-        kind: commit.kind,
-        subject: commit.subject,
-        author: commit.author.name,
-        time: commit.author.time,
-        refs: (this.labels.get(commit.oid) ?? []).map((ref) => ({ short: ref.short, kind: ref.kind })),
+        oid: shape.oid,
+        parents: shape.parents,
+        kind: shape.kind,
+        subject: commit?.subject ?? '',
+        author: commit?.author.name ?? '',
+        time: commit?.author.time ?? 0,
+        refs: (this.labels.get(shape.oid) ?? []).map((ref) => ({ short: ref.short, kind: ref.kind })),
         lane: laid.lane,
         color: laid.color,
         edges: laid.edges.flatMap((edge) => [edge.from, edge.to, edge.color]),
@@ -93,10 +101,17 @@ export class GraphSession {
     if (needle === '') return { rows: [], truncated: false };
     if (field === 'hash' || this.source.kind !== 'git') {
       if (field === 'path') throw new ApiError({ code: 'not-supported', message: 'Filtering by path needs git installed; this machine has no git on PATH.' });
-      const matches = (commit: Commit) =>
-        field === 'hash' ? commit.oid.startsWith(needle) : field === 'author' ? `${commit.author.name} <${commit.author.email}>`.toLowerCase().includes(needle) : commit.subject.toLowerCase().includes(needle);
       const rows: number[] = [];
-      for (let row = 0; row < this.commits.length && rows.length < MAX_SEARCH_ROWS; row++) if (matches(this.commits[row] as Commit)) rows.push(row);
+      if (field === 'hash') {
+        for (let row = 0; row < this.commits.length && rows.length < MAX_SEARCH_ROWS; row++) if ((this.commits[row] as CommitShape).oid.startsWith(needle)) rows.push(row);
+        return { rows, truncated: rows.length >= MAX_SEARCH_ROWS };
+      }
+      // Without git, the whole history was read by isomorphic-git already: its details are at hand.
+      const matches = (commit: Commit) => (field === 'author' ? `${commit.author.name} <${commit.author.email}>` : commit.subject).toLowerCase().includes(needle);
+      const all = await this.source.details(this.commits.map((shape) => shape.oid));
+      const rowOf = new Map(this.commits.map((shape, row) => [shape.oid, row]));
+      for (const commit of all) if (rows.length < MAX_SEARCH_ROWS && matches(commit)) rows.push(rowOf.get(commit.oid) as number);
+      rows.sort((a, b) => a - b);
       return { rows, truncated: rows.length >= MAX_SEARCH_ROWS };
     }
     const filter = field === 'message' ? ['-i', '-F', `--grep=${query}`] : field === 'author' ? ['-i', '-F', `--author=${query}`] : ['--follow'];
@@ -113,7 +128,7 @@ export class GraphSession {
     return { rows, truncated: rows.length >= MAX_SEARCH_ROWS };
   }
 
-  private async next(iterator: AsyncIterator<readonly Commit[]>): Promise<boolean> {
+  private async next(iterator: AsyncIterator<readonly CommitShape[]>): Promise<boolean> {
     try {
       const step = await iterator.next();
       if (step.done) {
@@ -133,7 +148,7 @@ export class GraphSession {
     }
   }
 
-  private async readRest(iterator: AsyncIterator<readonly Commit[]>): Promise<void> {
+  private async readRest(iterator: AsyncIterator<readonly CommitShape[]>): Promise<void> {
     while (await this.next(iterator)) {
       const now = Date.now();
       if (now - this.lastSent >= PROGRESS_INTERVAL_MS) {
@@ -141,6 +156,9 @@ export class GraphSession {
         this.onProgress(this.summary());
       }
     }
-    if (!this.abort.signal.aborted) this.onProgress(this.summary());
+    if (!this.abort.signal.aborted) {
+      this.onProgress(this.summary());
+      if (this.error === undefined) this.onDone();
+    }
   }
 }
