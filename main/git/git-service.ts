@@ -130,7 +130,7 @@ export class GitService {
 
   async readVersion(file: string, version: FileVersion): Promise<VersionContent> {
     if (version.kind === 'commit') checkOid(version.oid);
-    return readVersion(await this.requireRepo(), this.requireRoot(), confined(file), version);
+    return readVersion(() => this.requireRepo(), this.requireRoot(), confined(file), version);
   }
 
   async stage(paths: readonly string[]): Promise<GitStatus> {

@@ -265,6 +265,8 @@ describe('GitService against real repositories', () => {
     assert.equal(status.repository, false);
     assert.match(status.repository ? '' : status.reason, /is not a git repository/);
     await refused(other.stage(['a.txt']), 'not-a-repository', /Initialize one/);
+    // The working tree side of a diff (against the server's copy) needs no repository.
+    assert.deepEqual(await other.readVersion('a.txt', { kind: 'worktree' }), { kind: 'text', text: 'a\n', size: 2 });
     const initialized = repoStatus(await other.init());
     assert.deepEqual(paths(initialized.untracked), ['a.txt']);
     assert.equal(initialized.head, null);

@@ -17,8 +17,9 @@ const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'imag
  * (a NUL in the first 8,000 bytes, git's rule) come back as size and blob hash; images as data
  * the window can show side by side.
  */
-export async function readVersion(repo: Repository, workspaceRoot: string, file: string, version: FileVersion): Promise<VersionContent> {
-  const bytes = version.kind === 'worktree' ? await readWorkingFile(workspaceRoot, file) : await readBlob(repo, version.kind === 'index' ? `:${repo.repoPath(file)}` : `${version.oid}:${repo.repoPath(file)}`);
+export async function readVersion(repo: () => Promise<Repository>, workspaceRoot: string, file: string, version: FileVersion): Promise<VersionContent> {
+  // The working tree needs no repository (a diff with the server's copy works in any folder).
+  const bytes = version.kind === 'worktree' ? await readWorkingFile(workspaceRoot, file) : await readBlob(await repo(), file, version);
   return bytes === null ? { kind: 'missing' } : describe(file, bytes);
 }
 
@@ -51,7 +52,8 @@ async function readWorkingFile(root: string, file: string): Promise<Buffer | nul
   }
 }
 
-async function readBlob(repo: Repository, spec: string): Promise<Buffer | null> {
+async function readBlob(repo: Repository, file: string, version: Exclude<FileVersion, { kind: 'worktree' }>): Promise<Buffer | null> {
+  const spec = version.kind === 'index' ? `:${repo.repoPath(file)}` : `${version.oid}:${repo.repoPath(file)}`;
   const result = await repo.run(['cat-file', 'blob', spec]);
   return result.code === 0 ? result.stdout : null;
 }

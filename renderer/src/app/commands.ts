@@ -106,6 +106,12 @@ export const COMMANDS: readonly Command[] = [
   { id: 'git.checkout', title: 'Git: Check Out Branch, Tag or Commit…', enabled: inRepository, run: () => askThen('Check out', 'Branch, tag or commit', (ref) => useGit.getState().checkout(ref)) },
   { id: 'git.stash', title: 'Git: Stash Changes', enabled: inRepository, run: () => useGit.getState().stash(undefined) },
   { id: 'git.stashPop', title: 'Git: Pop Latest Stash', enabled: () => inRepository() && useGit.getState().stashes.length > 0, run: () => useGit.getState().stashPop(0) },
+  {
+    id: 'sync.compareWithServer',
+    title: "Compare with Server's Copy",
+    enabled: () => useSync.getState().status.connection === 'connected' && activeFilePath() !== null,
+    run: () => compareWithServer(activeFilePath() as string),
+  },
   { id: 'git.fetch', title: 'Git: Fetch', enabled: inRepository, run: () => useGit.getState().fetch() },
   { id: 'git.pull', title: 'Git: Pull', enabled: inRepository, run: () => useGit.getState().pull('ff-only') },
   { id: 'git.pullRebase', title: 'Git: Pull (Rebase)', enabled: inRepository, run: () => useGit.getState().pull('rebase') },
@@ -164,6 +170,13 @@ async function showServerFiles(action?: () => void | Promise<void>): Promise<voi
   useRemoteTree.getState().setCollapsed(false);
   remote.attachActiveTarget();
   await action?.();
+}
+
+/** The active server's copy (left) against the file here (right, editable). */
+function compareWithServer(path: string): void {
+  const target = useSync.getState().status.target;
+  if (target === null) return;
+  useEditor.getState().openGitDiff({ path, left: { kind: 'server', target }, right: { kind: 'worktree' }, rightLabel: 'here' });
 }
 
 async function stageAll(): Promise<void> {

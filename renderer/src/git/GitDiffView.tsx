@@ -10,7 +10,7 @@ import { notify } from '../state/notifications-store';
 import { useEditor } from '../state/editor-store';
 import { changeAt, changeSelection, selectedLines, type LineChange } from './diff-selection';
 import { useGit } from './git-store';
-import type { GitDiffTab } from './git-tabs';
+import type { DiffSide, GitDiffTab } from './git-tabs';
 
 interface Sides {
   readonly left: VersionContent;
@@ -34,7 +34,7 @@ export function GitDiffView({ tab }: { tab: GitDiffTab }) {
   useEffect(() => {
     let cancelled = false;
     const leftPath = tab.oldPath ?? tab.path;
-    void Promise.all([api().git.readVersion({ path: leftPath, version: tab.left }), api().git.readVersion({ path: tab.path, version: tab.right })])
+    void Promise.all([readSide(leftPath, tab.left), readSide(tab.path, tab.right)])
       .then(([left, right]) => !cancelled && (setSides({ left, right }), setError(null)))
       .catch((failure: unknown) => !cancelled && setError(errorMessage(failure)));
     return () => {
@@ -53,6 +53,16 @@ export function GitDiffView({ tab }: { tab: GitDiffTab }) {
   if (!textual(sides.left) || !textual(sides.right)) return <BinaryDiff tab={tab} sides={sides} />;
   if (tab.right.kind === 'worktree' && sides.right.kind === 'text' && !worktreeModelReady) return <p className="editor-message">Opening {tab.path}…</p>;
   return <TextDiff tab={tab} leftText={textOf(sides.left)} rightText={textOf(sides.right)} />;
+}
+
+/** A git version through git; the server's copy through the active target's connection. */
+async function readSide(path: string, side: DiffSide): Promise<VersionContent> {
+  if (side.kind !== 'server') return api().git.readVersion({ path, version: side });
+  const remote = await api().sync.readRemote({ path });
+  if (remote.kind === 'text') return { kind: 'text', text: remote.text, size: remote.size };
+  if (remote.kind === 'missing') return { kind: 'missing' };
+  // The server side is compared by size only (hashing it would mean reading it whole over the link).
+  return { kind: remote.kind, size: remote.size, hash: '' };
 }
 
 const textOf = (side: VersionContent) => (side.kind === 'text' ? side.text : '');
@@ -194,10 +204,10 @@ function BinaryDiff({ tab, sides }: { tab: GitDiffTab; sides: Sides }) {
       case 'text':
         return `text, ${formatBytes(side.size)}`;
       default:
-        return `${side.kind === 'image' ? side.mime : side.kind === 'too-large' ? 'too large to compare as text' : 'binary'}, ${formatBytes(side.size)}, blob ${side.hash.slice(0, 12)}`;
+        return `${side.kind === 'image' ? side.mime : side.kind === 'too-large' ? 'too large to compare as text' : 'binary'}, ${formatBytes(side.size)}${side.hash ? `, blob ${side.hash.slice(0, 12)}` : ''}`;
     }
   };
-  const same = 'hash' in sides.left && 'hash' in sides.right && sides.left.hash === sides.right.hash;
+  const same = 'hash' in sides.left && 'hash' in sides.right && sides.left.hash !== '' && sides.left.hash === sides.right.hash;
   return (
     <div className="binary-diff" role="region" aria-label={`Comparison of ${tab.path}`}>
       <p className="editor-message">{same ? `${tab.path}: both sides are the same.` : `${tab.path} differs (binary files are compared by size and hash).`}</p>

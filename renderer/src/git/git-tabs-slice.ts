@@ -1,13 +1,12 @@
-import type { FileVersion } from '../../../preload/api';
 import type { EditorSlice } from '../state/editor-store';
 import { showTab } from '../editor/tab-model';
-import { fileHistoryTabId, GRAPH_TAB_ID, gitDiffTabId, versionLabel, type GitDiffTab } from './git-tabs';
+import { fileHistoryTabId, GRAPH_TAB_ID, gitDiffTabId, versionLabel, type DiffSide, type GitDiffTab } from './git-tabs';
 
 export interface GitDiffRequest {
   readonly path: string;
   readonly oldPath?: string;
-  readonly left: FileVersion;
-  readonly right: FileVersion;
+  readonly left: DiffSide;
+  readonly right: DiffSide;
   readonly leftLabel?: string;
   readonly rightLabel?: string;
   readonly lines?: GitDiffTab['lines'];

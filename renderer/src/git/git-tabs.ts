@@ -6,6 +6,9 @@ export interface GraphTab {
   readonly id: typeof GRAPH_TAB_ID;
 }
 
+/** One side of a diff: a git version, or the active server's copy (read through the sync connection). */
+export type DiffSide = FileVersion | { readonly kind: 'server'; readonly target: string };
+
 /** Two versions of one file in Monaco's diff editor. */
 export interface GitDiffTab {
   readonly kind: 'git-diff';
@@ -13,8 +16,8 @@ export interface GitDiffTab {
   readonly path: string;
   /** The left side's path when the file was renamed. */
   readonly oldPath?: string;
-  readonly left: FileVersion;
-  readonly right: FileVersion;
+  readonly left: DiffSide;
+  readonly right: DiffSide;
   readonly leftLabel: string;
   readonly rightLabel: string;
   /**
@@ -37,14 +40,15 @@ export const fileHistoryTabId = (path: string) => `file-history:${path}`;
 /** git's empty tree: no file exists in it, so what has no parent (a root commit, an unborn HEAD) is compared with nothing. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
-const versionKey = (version: FileVersion) => (version.kind === 'commit' ? version.oid : version.kind);
+const versionKey = (version: DiffSide) => (version.kind === 'commit' ? version.oid : version.kind === 'server' ? `server:${version.target}` : version.kind);
 
-export function gitDiffTabId(path: string, left: FileVersion, right: FileVersion): string {
+export function gitDiffTabId(path: string, left: DiffSide, right: DiffSide): string {
   return `git-diff:${versionKey(left)}..${versionKey(right)}:${path}`;
 }
 
 /** "HEAD", "index", "working tree", or a short hash. */
-export function versionLabel(version: FileVersion): string {
+export function versionLabel(version: DiffSide): string {
+  if (version.kind === 'server') return `on ${version.target}`;
   if (version.kind === 'worktree') return 'working tree';
   if (version.kind === 'index') return 'staged';
   return version.oid.slice(0, 8);

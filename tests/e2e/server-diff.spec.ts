@@ -1,0 +1,32 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sshdAvailable } from '../fixtures/sshd';
+import { expect, treeItem } from './labdesk-web';
+import { addAndActivateTarget, testWithServer } from './server-setup';
+
+/** A file against the server's copy of it, through the target's own connection (a real sshd). */
+const test = testWithServer({ scratchPrefix: 'labdesk-e2e-server-diff-' });
+
+test.skip(!sshdAvailable(), 'OpenSSH server (/usr/sbin/sshd) is not installed');
+test.setTimeout(90_000);
+
+test("a file here against the server's copy, in the diff editor", async ({ page, web, sshd }) => {
+  await addAndActivateTarget(page, web.remote, sshd);
+  // The server's copy differs from this one in one line (someone edited it there).
+  const onServer = (await readFile(path.join(web.project, 'train.py'), 'utf8')).replace('def main', 'def main_on_server');
+  await mkdir(web.remote, { recursive: true });
+  await writeFile(path.join(web.remote, 'train.py'), onServer);
+
+  await page.getByRole('button', { name: 'Files', exact: true }).click();
+  await treeItem(page, 'train.py').click();
+  await expect(page.locator('.monaco-editor .view-lines')).toContainText('def main');
+  await page.keyboard.press('Control+Shift+P');
+  await page.getByRole('combobox', { name: 'Command palette' }).fill("Compare with Server's Copy");
+  await expect(page.getByRole('option', { name: "Compare with Server's Copy" })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('tab', { name: 'train.py (on gpu1 ↔ here)' })).toHaveAttribute('aria-selected', 'true');
+  const toolbar = page.getByRole('toolbar', { name: 'Diff' });
+  await expect(toolbar).toContainText('Left: on gpu1');
+  await expect(toolbar).toContainText('1 change');
+  await expect(page.locator('.monaco-diff-editor .editor.original')).toContainText('def main_on_server');
+});
