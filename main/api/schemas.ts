@@ -106,5 +106,6 @@ export const schemas = {
   'git.push': z.strictObject({ setUpstream: z.boolean() }),
   'git.fileHistory': z.strictObject({ path: relativePath.min(1) }),
   'git.blame': z.strictObject({ path: relativePath.min(1) }),
+  'git.patch': z.strictObject({ from: commitId.nullable(), to: commitId }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import type { BlameResult, FileHistoryEntry, PullMode, BranchInfo, CommitDetails, CommitFile, DiscardResult, FileVersion, GitOperation, GitStatus, GraphRowData, GraphSearchField, GraphSummary, LineSelection, StashInfo, VersionContent } from '../../preload/api';
+import type { PatchResult, BlameResult, FileHistoryEntry, PullMode, BranchInfo, CommitDetails, CommitFile, DiscardResult, FileVersion, GitOperation, GitStatus, GraphRowData, GraphSearchField, GraphSummary, LineSelection, StashInfo, VersionContent } from '../../preload/api';
 import { ApiError, type EventBus, type TaskRegistry } from '../common';
 import { parseWorkspacePath, toWorkspaceRelative } from '../workspace';
 import { checkoutRef, createBranch, deleteBranch, listBranches, renameBranch } from './actions/branches';
@@ -10,6 +10,7 @@ import { stagePaths, stageSelectedLines, unstagePaths } from './actions/staging'
 import { pullArgs, pushArgs, runRemoteCommand } from './actions/remote-ops';
 import { listStashes, popStash, stashChanges } from './actions/stash';
 import { blameFile, fileHistory } from './history/file-history';
+import { readPatch } from './history/patch';
 import { changedFiles, commitDetails } from './history/commit-details';
 import { writeCommitGraphIfMissing } from './history/commit-graph-file';
 import { GraphSession } from './history/graph-session';
@@ -236,6 +237,10 @@ export class GitService {
 
   async fileHistory(file: string): Promise<FileHistoryEntry[]> {
     return fileHistory(await this.requireRepo(), confined(file));
+  }
+
+  async patch(from: string | null, to: string): Promise<PatchResult> {
+    return readPatch(await this.requireRepo(), from === null ? null : checkOid(from), checkOid(to));
   }
 
   async blame(file: string): Promise<BlameResult> {

@@ -152,6 +152,14 @@ export interface BlameResult {
   readonly lines: readonly number[];
 }
 
+/** A multi-file patch for diff2html: the complete file list, and the patch text up to a size limit. */
+export interface PatchResult {
+  readonly files: readonly CommitFile[];
+  /** Whole files only; when `truncated`, the files after the limit are in `files` but not here. */
+  readonly patch: string;
+  readonly truncated: boolean;
+}
+
 export type PullMode = 'ff-only' | 'merge' | 'rebase';
 
 export interface GitApi {
@@ -191,4 +199,6 @@ export interface GitApi {
   push(arg: { readonly setUpstream: boolean }): Promise<GitStatus>;
   fileHistory(arg: { readonly path: string }): Promise<readonly FileHistoryEntry[]>;
   blame(arg: { readonly path: string }): Promise<BlameResult>;
+  /** The patch between two commits (from null: a root commit's whole content). */
+  patch(arg: { readonly from: string | null; readonly to: string }): Promise<PatchResult>;
 }

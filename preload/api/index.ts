@@ -121,6 +121,7 @@ export const METHOD_NAMES = [
   'git.push',
   'git.fileHistory',
   'git.blame',
+  'git.patch',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 

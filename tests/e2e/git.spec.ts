@@ -83,6 +83,13 @@ test('graph, commit details, a diff, staging one hunk, committing, and comparing
   const between = details.getByRole('list', { name: 'Files changed between the two commits' });
   await expect(between.getByRole('button', { name: 'train.py, modified' })).toBeVisible();
   await expect(between.getByRole('button', { name: 'configs/sweep/lr_small.yaml, modified' })).toBeVisible();
+
+  // The same comparison as one multi-file patch, drawn by diff2html.
+  await details.getByRole('button', { name: 'open as patch', exact: true }).click();
+  const patch = page.getByRole('region', { name: `Patch ${first.slice(0, 8)}..${head.slice(0, 8)}` });
+  await expect(patch.getByText('2 files changed')).toBeVisible();
+  await expect(patch.locator('.d2h-file-wrapper')).toHaveCount(2);
+  await expect(patch.locator('.d2h-ins').filter({ hasText: '# first hunk: a note at the top' })).toBeVisible();
 });
 
 test('a folder that is not a repository offers to initialize one', async ({ page, web }) => {

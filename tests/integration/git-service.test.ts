@@ -224,6 +224,22 @@ describe('GitService against real repositories', () => {
     assert.equal(root0.files.length, 4);
   });
 
+  it('a patch between two commits lists every file and sends whole files up to the limit', async () => {
+    const first = repo.head();
+    await writeFile(path.join(root, 'README.md'), '# changed\n');
+    await writeFile(path.join(root, 'z-big.txt'), 'x'.repeat(80) + '\n'.repeat(1) + Array.from({ length: 40_000 }, (_, i) => `line ${i} ${'y'.repeat(60)}`).join('\n'));
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'big');
+    const result = await service.patch(first, repo.head());
+    assert.deepEqual(result.files.map((file) => file.path).sort(), ['README.md', 'z-big.txt']);
+    assert.equal(result.truncated, true);
+    assert.match(result.patch, /^diff --git a\/README\.md b\/README\.md/);
+    assert.doesNotMatch(result.patch, /z-big/);
+    const small = await service.patch(null, first);
+    assert.equal(small.truncated, false);
+    assert.equal((small.patch.match(/^diff --git /gm) ?? []).length, 4);
+  });
+
   it('opens the graph and serves rows by range; search finds by message, author, hash and path', async () => {
     for (let i = 1; i <= 30; i++) {
       await writeFile(path.join(root, i % 2 ? 'a.txt' : 'b.txt'), `${i}\n`);

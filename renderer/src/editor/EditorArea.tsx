@@ -7,6 +7,7 @@ import { DiskDiffView } from './DiskDiffView';
 import { GitDiffView } from '../git/GitDiffView';
 import { GraphView } from '../git/GraphView';
 import { FileHistoryView } from '../git/FileHistoryView';
+import { PatchView } from '../git/PatchView';
 import { TabBar } from './TabBar';
 
 function formatSize(bytes: number): string {
@@ -111,6 +112,7 @@ export function EditorArea() {
         {tab?.kind === 'graph' && <GraphView />}
         {tab?.kind === 'git-diff' && <GitDiffView key={tab.id} tab={tab} />}
         {tab?.kind === 'file-history' && <FileHistoryView key={tab.id} path={tab.path} />}
+        {tab?.kind === 'patch' && <PatchView key={tab.id} tab={tab} />}
       </div>
     </section>
   );

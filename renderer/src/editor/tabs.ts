@@ -1,5 +1,5 @@
 import { baseName } from '../files/tree-rows';
-import type { FileHistoryTab, GitDiffTab, GraphTab } from '../git/git-tabs';
+import type { FileHistoryTab, GitDiffTab, GraphTab, PatchTab } from '../git/git-tabs';
 import type { RemoteDiffTab, RemoteFileTab } from '../remote/remote-tabs';
 import type { EditedFile } from './edited-file';
 import { updateTabs, type TabsState } from './tab-model';
@@ -21,7 +21,7 @@ export interface DiffTab {
   readonly path: string;
 }
 
-export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab | FileHistoryTab;
+export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab | FileHistoryTab | PatchTab;
 
 export const fileTabId = (path: string) => `file:${path}`;
 export const diffTabId = (path: string) => `disk-diff:${path}`;
@@ -42,12 +42,15 @@ export function tabTitle(tab: Tab): string {
       return `${baseName(tab.path)} (${tab.leftLabel} ↔ ${tab.rightLabel})`;
     case 'file-history':
       return `History of ${baseName(tab.path)}`;
+    case 'patch':
+      return tab.title;
   }
 }
 
 /** Where the tab's content lives, for tooltips and the editor's label: `gpu1:/srv/x/train.log`. */
 export function tabLocation(tab: Tab): string {
   if (tab.kind === 'graph') return 'Commit graph';
+  if (tab.kind === 'patch') return `Patch ${tab.title}`;
   return tab.kind === 'remote-file' || tab.kind === 'remote-diff' ? `${tab.target}:${tab.path}` : tab.path;
 }
 

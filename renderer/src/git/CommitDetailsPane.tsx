@@ -46,6 +46,7 @@ export function CommitDetailsPane({ oid }: { oid: string }) {
   const [compared, setCompared] = useState<{ base: string; files: readonly CommitFile[] } | null>(null);
   const { compareBase, markForCompare, selectOid } = useGraph();
   const openGitDiff = useEditor((state) => state.openGitDiff);
+  const openPatch = useEditor((state) => state.openPatch);
 
   useEffect(() => {
     let cancelled = false;
@@ -121,6 +122,9 @@ export function CommitDetailsPane({ oid }: { oid: string }) {
         </dd>
       </dl>
       <div className="commit-compare">
+        <button type="button" className="button small" onClick={() => openPatch(parent ?? null, details.oid, `Patch of ${details.oid.slice(0, 8)}`)}>
+          Open as patch
+        </button>
         <button type="button" className="button small" onClick={() => markForCompare(details.oid)}>
           Mark for compare
         </button>
@@ -136,6 +140,9 @@ export function CommitDetailsPane({ oid }: { oid: string }) {
             {compared.base.slice(0, 8)} → {details.oid.slice(0, 8)}: {compared.files.length} files{' '}
             <button type="button" className="link-button" onClick={() => setCompared(null)}>
               back to this commit
+            </button>{' '}
+            <button type="button" className="link-button" onClick={() => openPatch(compared.base, details.oid, `${compared.base.slice(0, 8)}..${details.oid.slice(0, 8)}`)}>
+              open as patch
             </button>
           </h3>
           <ChangedFileList

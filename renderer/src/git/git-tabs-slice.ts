@@ -17,6 +17,7 @@ export interface GitTabsSlice {
   openGraph(): void;
   openGitDiff(request: GitDiffRequest): void;
   openFileHistory(path: string): void;
+  openPatch(from: string | null, to: string, title: string): void;
 }
 
 export const createGitTabsSlice: EditorSlice<GitTabsSlice> = (set) => ({
@@ -37,6 +38,10 @@ export const createGitTabsSlice: EditorSlice<GitTabsSlice> = (set) => ({
       lines: request.lines ?? null,
     };
     set((state) => showTab(state, tab));
+  },
+
+  openPatch(from, to, title) {
+    set((state) => showTab(state, { kind: 'patch', id: `patch:${from ?? 'root'}..${to}`, from, to, title }));
   },
 
   openFileHistory(path) {

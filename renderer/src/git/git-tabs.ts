@@ -34,6 +34,15 @@ export interface FileHistoryTab {
   readonly path: string;
 }
 
+/** A multi-file patch (a commit, a stash, two commits) rendered with diff2html. */
+export interface PatchTab {
+  readonly kind: 'patch';
+  readonly id: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly title: string;
+}
+
 export const GRAPH_TAB_ID = 'git-graph';
 export const fileHistoryTabId = (path: string) => `file-history:${path}`;
 

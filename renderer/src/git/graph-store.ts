@@ -41,7 +41,7 @@ interface GraphState {
 
 // The cache lives outside the state: 100k rows must not be copied on every update.
 let cache = new Map<number, GraphRowData>();
-const inFlight = new Set<number>();
+const inFlight = new Set<string>();
 
 export const useGraph = create<GraphState>((set, get) => ({
   summary: null,
@@ -82,9 +82,11 @@ export const useGraph = create<GraphState>((set, get) => ({
     const end = Math.min(last, summary.rows - 1);
     for (let chunk = Math.floor(Math.max(0, first) / CHUNK); chunk * CHUNK <= end; chunk++) {
       const start = chunk * CHUNK;
-      if (inFlight.has(start) || (cache.has(start) && cache.has(Math.min(start + CHUNK, summary.rows) - 1))) continue;
-      inFlight.add(start);
       const id = summary.id;
+      // Keyed by graph too: a request for the graph before a reload must not hold back the new one.
+      const key = `${id}:${start}`;
+      if (inFlight.has(key) || (cache.has(start) && cache.has(Math.min(start + CHUNK, summary.rows) - 1))) continue;
+      inFlight.add(key);
       void api()
         .git.graphRows({ id, start, count: CHUNK })
         .then((rows) => {
@@ -93,7 +95,7 @@ export const useGraph = create<GraphState>((set, get) => ({
           set({ version: get().version + 1 });
         })
         .catch((error: unknown) => set({ error: errorMessage(error) }))
-        .finally(() => inFlight.delete(start));
+        .finally(() => inFlight.delete(key));
     }
   },
 
