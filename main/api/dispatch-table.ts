@@ -71,6 +71,7 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'git.fileHistory': (session, arg) => session.git.fileHistory(arg.path),
   'git.blame': (session, arg) => session.git.blame(arg.path),
   'git.patch': (session, arg) => session.git.patch(arg.from, arg.to),
+  'diff.compareFolders': (session, arg) => session.folders.compare(session.requireWorkspace().root, arg.path, arg.with),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

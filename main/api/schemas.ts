@@ -107,5 +107,9 @@ export const schemas = {
   'git.fileHistory': z.strictObject({ path: relativePath.min(1) }),
   'git.blame': z.strictObject({ path: relativePath.min(1) }),
   'git.patch': z.strictObject({ from: commitId.nullable(), to: commitId }),
+  'diff.compareFolders': z.strictObject({
+    path: relativePath,
+    with: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('local'), path: relativePath }), z.strictObject({ kind: z.literal('server') })]),
+  }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -3,6 +3,7 @@ import { SettingsStore } from '../settings';
 import { RemoteExplorer } from '../explorer';
 import { SyncService } from '../sync';
 import { GitService } from '../git';
+import { FolderCompareService } from '../diff';
 import { indexFiles, type MoveToTrash, watchWorkspace, Workspace, type WorkspaceWatcher } from '../workspace';
 import { EventBus, fail, TaskRegistry } from '../common';
 import { PromptBroker } from './prompt-broker';
@@ -38,6 +39,8 @@ export class Session {
   readonly remote: RemoteExplorer;
   /** The open folder's git repository: status, graph, actions. */
   readonly git: GitService;
+  /** Folder compare, here and against the active server. */
+  readonly folders: FolderCompareService;
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
 
@@ -56,6 +59,7 @@ export class Session {
     });
     this.remote = new RemoteExplorer(this.sync, this.tasks);
     this.git = new GitService(this.events, this.tasks);
+    this.folders = new FolderCompareService(this.sync, this.tasks);
   }
 
   info(): AppInfo {

@@ -4,6 +4,7 @@ export * from './local/ignore-rules';
 export * from './local/local-scan';
 export * from './connection-facts';
 export * from './open-sync-session';
+export { scanRemote } from './remote/remote-scan';
 export { planSync, sameStamp, summarisePlan, type PlanInput } from './plan/plan';
 export * from './state/active-target-memory';
 export * from './state/sync-state';

@@ -12,6 +12,7 @@
  */
 
 import type { AppApi, Notification, PromptRequest, PromptsApi, SettingsApi, TaskProgress, TasksApi } from './app';
+import type { DiffApi } from './diff';
 import type { GitApi, GraphSummary } from './git';
 import type { RemoteApi } from './remote';
 import type { SyncApi, SyncStatus } from './sync';
@@ -19,6 +20,7 @@ import type { FileChange, WorkspaceApi, WorkspaceInfo } from './workspace';
 import { ApiError, type CallResult } from './errors';
 
 export * from './app';
+export * from './diff';
 export * from './errors';
 export * from './git';
 export * from './remote';
@@ -36,6 +38,7 @@ export interface LabdeskApi {
   sync: SyncApi;
   remote: RemoteApi;
   git: GitApi;
+  diff: DiffApi;
   prompts: PromptsApi;
 }
 
@@ -122,6 +125,7 @@ export const METHOD_NAMES = [
   'git.fileHistory',
   'git.blame',
   'git.patch',
+  'diff.compareFolders',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 
