@@ -29,4 +29,17 @@ test("a file here against the server's copy, in the diff editor", async ({ page,
   await expect(toolbar).toContainText('Left: on gpu1');
   await expect(toolbar).toContainText('1 change');
   await expect(page.locator('.monaco-diff-editor .editor.original')).toContainText('def main_on_server');
+
+  // The whole project against the server: the edited file, the server-only file, and a diff from the row.
+  await writeFile(path.join(web.remote, 'server-notes.txt'), 'only on the server\n');
+  await page.keyboard.press('Control+Shift+P');
+  await page.getByRole('combobox', { name: 'Command palette' }).fill('Compare Project Folder with Server');
+  await expect(page.getByRole('option', { name: 'Compare Project Folder with Server' })).toBeVisible();
+  await page.keyboard.press('Enter');
+  const compared = page.getByRole('table', { name: 'Compared paths' });
+  await expect(compared.getByRole('row', { name: /server-notes\.txt only there/ })).toBeVisible({ timeout: 20_000 });
+  await expect(compared.getByRole('row', { name: /^Compare train\.py modified/ })).toBeVisible();
+  await expect(compared.getByRole('row', { name: /^configs only here/ })).toBeVisible();
+  await compared.getByRole('button', { name: 'Compare train.py' }).click();
+  await expect(page.getByRole('tab', { name: 'train.py (on gpu1 ↔ here)' })).toHaveAttribute('aria-selected', 'true');
 });

@@ -112,6 +112,23 @@ export const COMMANDS: readonly Command[] = [
     enabled: () => useSync.getState().status.connection === 'connected' && activeFilePath() !== null,
     run: () => compareWithServer(activeFilePath() as string),
   },
+  {
+    id: 'diff.compareProjectWithServer',
+    title: 'Compare Project Folder with Server',
+    enabled: () => useSync.getState().status.connection === 'connected',
+    run: () => useEditor.getState().openFolderCompare('', { kind: 'server' }),
+  },
+  {
+    id: 'diff.compareFolders',
+    title: 'Compare Two Folders…',
+    enabled: hasWorkspace,
+    run: async () => {
+      const left = await promptText('Compare folders', 'First folder (in the project; empty for the whole project)', '', 'Next');
+      if (left === null) return;
+      const right = await promptText('Compare folders', `Compare ${left || 'the project'} with which folder?`, '', 'Compare');
+      if (right !== null) useEditor.getState().openFolderCompare(left.trim(), { kind: 'local', path: right.trim() });
+    },
+  },
   { id: 'git.fetch', title: 'Git: Fetch', enabled: inRepository, run: () => useGit.getState().fetch() },
   { id: 'git.pull', title: 'Git: Pull', enabled: inRepository, run: () => useGit.getState().pull('ff-only') },
   { id: 'git.pullRebase', title: 'Git: Pull (Rebase)', enabled: inRepository, run: () => useGit.getState().pull('rebase') },

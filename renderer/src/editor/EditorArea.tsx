@@ -8,6 +8,7 @@ import { GitDiffView } from '../git/GitDiffView';
 import { GraphView } from '../git/GraphView';
 import { FileHistoryView } from '../git/FileHistoryView';
 import { PatchView } from '../git/PatchView';
+import { FolderCompareView } from '../git/FolderCompareView';
 import { TabBar } from './TabBar';
 
 function formatSize(bytes: number): string {
@@ -113,6 +114,7 @@ export function EditorArea() {
         {tab?.kind === 'git-diff' && <GitDiffView key={tab.id} tab={tab} />}
         {tab?.kind === 'file-history' && <FileHistoryView key={tab.id} path={tab.path} />}
         {tab?.kind === 'patch' && <PatchView key={tab.id} tab={tab} />}
+        {tab?.kind === 'folder-compare' && <FolderCompareView key={tab.id} tab={tab} />}
       </div>
     </section>
   );

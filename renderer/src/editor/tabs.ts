@@ -1,5 +1,5 @@
 import { baseName } from '../files/tree-rows';
-import type { FileHistoryTab, GitDiffTab, GraphTab, PatchTab } from '../git/git-tabs';
+import type { FileHistoryTab, FolderCompareTab, GitDiffTab, GraphTab, PatchTab } from '../git/git-tabs';
 import type { RemoteDiffTab, RemoteFileTab } from '../remote/remote-tabs';
 import type { EditedFile } from './edited-file';
 import { updateTabs, type TabsState } from './tab-model';
@@ -21,7 +21,7 @@ export interface DiffTab {
   readonly path: string;
 }
 
-export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab | FileHistoryTab | PatchTab;
+export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab | FileHistoryTab | PatchTab | FolderCompareTab;
 
 export const fileTabId = (path: string) => `file:${path}`;
 export const diffTabId = (path: string) => `disk-diff:${path}`;
@@ -44,6 +44,8 @@ export function tabTitle(tab: Tab): string {
       return `History of ${baseName(tab.path)}`;
     case 'patch':
       return tab.title;
+    case 'folder-compare':
+      return `${tab.path || 'Project'} ↔ ${tab.with.kind === 'server' ? 'server' : tab.with.path || 'project'}`;
   }
 }
 
@@ -51,6 +53,7 @@ export function tabTitle(tab: Tab): string {
 export function tabLocation(tab: Tab): string {
   if (tab.kind === 'graph') return 'Commit graph';
   if (tab.kind === 'patch') return `Patch ${tab.title}`;
+  if (tab.kind === 'folder-compare') return `Folder compare ${tabTitle(tab)}`;
   return tab.kind === 'remote-file' || tab.kind === 'remote-diff' ? `${tab.target}:${tab.path}` : tab.path;
 }
 

@@ -1,5 +1,6 @@
 import type { EditorSlice } from '../state/editor-store';
 import { showTab } from '../editor/tab-model';
+import type { CompareTarget } from '../../../preload/api';
 import { fileHistoryTabId, GRAPH_TAB_ID, gitDiffTabId, versionLabel, type DiffSide, type GitDiffTab } from './git-tabs';
 
 export interface GitDiffRequest {
@@ -18,6 +19,7 @@ export interface GitTabsSlice {
   openGitDiff(request: GitDiffRequest): void;
   openFileHistory(path: string): void;
   openPatch(from: string | null, to: string, title: string): void;
+  openFolderCompare(path: string, other: CompareTarget): void;
 }
 
 export const createGitTabsSlice: EditorSlice<GitTabsSlice> = (set) => ({
@@ -42,6 +44,11 @@ export const createGitTabsSlice: EditorSlice<GitTabsSlice> = (set) => ({
 
   openPatch(from, to, title) {
     set((state) => showTab(state, { kind: 'patch', id: `patch:${from ?? 'root'}..${to}`, from, to, title }));
+  },
+
+  openFolderCompare(path, other) {
+    const id = `folder-compare:${path}..${other.kind === 'local' ? other.path : 'server'}`;
+    set((state) => showTab(state, { kind: 'folder-compare', id, path, with: other }));
   },
 
   openFileHistory(path) {

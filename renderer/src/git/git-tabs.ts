@@ -1,4 +1,4 @@
-import type { FileVersion } from '../../../preload/api';
+import type { CompareTarget, FileVersion } from '../../../preload/api';
 
 /** The commit graph: one tab per window. */
 export interface GraphTab {
@@ -41,6 +41,14 @@ export interface PatchTab {
   readonly from: string | null;
   readonly to: string;
   readonly title: string;
+}
+
+/** Two folders side by side: a project folder against another or against the server. */
+export interface FolderCompareTab {
+  readonly kind: 'folder-compare';
+  readonly id: string;
+  readonly path: string;
+  readonly with: CompareTarget;
 }
 
 export const GRAPH_TAB_ID = 'git-graph';

@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import type { CompareRow, FolderCompareResult } from '../../../preload/api';
+import { api } from '../api/client';
+import { errorMessage } from '../api/errors';
+import { formatBytes } from '../app/format';
+import { useEditor } from '../state/editor-store';
+import { useSync } from '../sync/sync-store';
+import type { FolderCompareTab } from './git-tabs';
+
+const STATE_WORDS: Record<CompareRow['state'], string> = { same: 'same', new: 'only here', missing: 'only there', modified: 'modified', 'type-changed': 'type changed' };
+
+const join = (folder: string, path: string) => (folder === '' ? path : `${folder}/${path}`);
+
+/**
+ * Two folders side by side, meld's way: every path with its state (same, only here, only there,
+ * modified, type changed), same rows hidden by default, and any file pair opening in the diff
+ * editor. Links are shown as links (a server's data/ is never entered).
+ */
+export function FolderCompareView({ tab }: { tab: FolderCompareTab }) {
+  const [result, setResult] = useState<FolderCompareResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [hideSame, setHideSame] = useState(true);
+  const [round, setRound] = useState(0);
+  const openGitDiff = useEditor((state) => state.openGitDiff);
+  const target = useSync((state) => state.status.target);
+
+  useEffect(() => {
+    let cancelled = false;
+    setResult(null);
+    setError(null);
+    api()
+      .diff.compareFolders({ path: tab.path, with: tab.with })
+      .then((value) => {
+        if (!cancelled) setResult(value);
+      })
+      .catch((failure: unknown) => {
+        if (!cancelled) setError(errorMessage(failure));
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [tab.path, tab.with, round]);
+
+  if (error) return <p className="editor-message" role="alert">{error}</p>;
+  if (!result) return <p className="editor-message">Comparing {tab.path || 'the project'}… (progress and Cancel are in the status bar)</p>;
+
+  const counts = result.rows.reduce<Record<string, number>>((all, row) => ({ ...all, [row.state]: (all[row.state] ?? 0) + 1 }), {});
+  const rows = hideSame ? result.rows.filter((row) => row.state !== 'same') : result.rows;
+  const open = (row: CompareRow) => {
+    if (row.left?.kind !== 'file' && row.right?.kind !== 'file') return;
+    const here = join(tab.path, row.path);
+    if (tab.with.kind === 'server') {
+      if (target) openGitDiff({ path: here, left: { kind: 'server', target }, right: { kind: 'worktree' }, rightLabel: 'here' });
+      return;
+    }
+    openGitDiff({ path: join(tab.with.path, row.path), oldPath: here, left: { kind: 'worktree' }, right: { kind: 'worktree' }, leftLabel: tab.path || 'project', rightLabel: tab.with.path || 'project' });
+  };
+  const describe = (entry: CompareRow['left']) => (entry ? (entry.kind === 'file' ? formatBytes(entry.size) : entry.kind === 'symlink' ? `→ ${entry.linkTarget ?? ''}` : entry.kind) : '—');
+
+  return (
+    <div className="folder-compare" role="region" aria-label={`Folder compare ${result.left} and ${result.right}`}>
+      <div className="diff-toolbar" role="toolbar" aria-label="Folder compare">
+        <span className="diff-caption">
+          Left: <strong>{result.left}</strong> · Right: <strong>{result.right}</strong> ·{' '}
+          <span role="status" aria-label="Compare summary">
+            {(['modified', 'new', 'missing', 'type-changed', 'same'] as const).map((state) => `${counts[state] ?? 0} ${STATE_WORDS[state]}`).join(', ')}
+          </span>
+          {result.hashed > 0 && ` · ${result.hashed} checked by content`}
+        </span>
+        <label className="check">
+          <input type="checkbox" checked={hideSame} onChange={(event) => setHideSame(event.target.checked)} /> Hide same
+        </label>
+        <button type="button" className="button small" onClick={() => setRound(round + 1)}>
+          Compare again
+        </button>
+      </div>
+      {rows.length === 0 ? (
+        <p className="editor-message">{result.rows.length === 0 ? 'Both folders are empty.' : 'The folders are the same.'}</p>
+      ) : (
+        <table className="compare-table" aria-label="Compared paths">
+          <thead>
+            <tr>
+              <th scope="col">Path</th>
+              <th scope="col">State</th>
+              <th scope="col">Left</th>
+              <th scope="col">Right</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.path} className={`compare-${row.state}`}>
+                <td>
+                  {row.left?.kind === 'file' || row.right?.kind === 'file' ? (
+                    <button type="button" className="link-button" aria-label={`Compare ${row.path}`} onClick={() => open(row)}>
+                      {row.path}
+                    </button>
+                  ) : (
+                    row.path
+                  )}
+                </td>
+                <td>{STATE_WORDS[row.state]}</td>
+                <td>{describe(row.left)}</td>
+                <td>{describe(row.right)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
