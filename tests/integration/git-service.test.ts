@@ -271,6 +271,22 @@ describe('GitService against real repositories', () => {
     assert.equal(repo.git('commit-graph', 'verify'), '');
   });
 
+  it('notices a commit made outside Labdesk (HEAD, refs and the index are watched)', async () => {
+    await service.openGraph();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the watcher is up
+    events.length = 0;
+    await writeFile(path.join(root, 'README.md'), '# from a terminal\n');
+    repo.git('commit', '-q', '-am', 'made in a terminal');
+    await waitFor('git.changed from outside', () => (events.includes('changed:outside') ? true : undefined), 5000);
+  });
+
+  it('a text file too large for the diff editor comes back as size and hash, not its text', async () => {
+    await writeFile(path.join(root, 'huge.log'), 'x'.repeat(11 * 1024 * 1024));
+    const huge = await service.readVersion('huge.log', { kind: 'worktree' });
+    assert.equal(huge.kind, 'too-large');
+    assert.ok(huge.kind === 'too-large' && huge.size === 11 * 1024 * 1024 && /^[0-9a-f]{40}$/.test(huge.hash));
+  });
+
   it('a folder that is not a repository says so, and can be initialized', async () => {
     const plain = await temp.make('labdesk-plain-');
     await writeTree(plain, { 'a.txt': 'a\n' });
