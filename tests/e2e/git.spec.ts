@@ -157,3 +157,34 @@ test('file history follows the file and opens a commit\'s change to it; blame ma
   await history.getByRole('button', { name: `Smaller learning rate, ${second.slice(0, 8)}` }).click();
   await expect(page.getByRole('toolbar', { name: 'Diff' })).toContainText('1 change');
 });
+
+test('any two files of the project in the diff editor, with images side by side', async ({ page, web }) => {
+  await writeFile(path.join(web.project, 'configs/other.yaml'), 'lr: 0.5\nepochs: 10\n');
+  const palette = async (title: string) => {
+    await page.keyboard.press('Control+Shift+P');
+    await page.getByRole('combobox', { name: 'Command palette' }).fill(title);
+    await expect(page.getByRole('option', { name: title })).toBeVisible();
+    await page.keyboard.press('Enter');
+  };
+  await palette('Compare Two Files…');
+  const first = page.getByRole('dialog', { name: 'Compare files' }).getByRole('textbox');
+  await first.fill('configs/base.yaml');
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: 'Compare files' }).getByRole('textbox').fill('configs/other.yaml');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('tab', { name: 'other.yaml (configs/base.yaml ↔ configs/other.yaml)' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('toolbar', { name: 'Diff' })).toContainText(/\d+ changes?/);
+
+  // Two images: shown side by side, not as text.
+  const png = (color: number) => Buffer.from(`89504e470d0a1a0a0000000d49484452000000010000000108020000009077530000000c4944415408d763${color.toString(16).padStart(2, '0')}f8ff3f0005fe02fea7d6a4c40000000049454e44ae426082`, 'hex');
+  await writeFile(path.join(web.project, 'a.png'), png(0x60));
+  await writeFile(path.join(web.project, 'b.png'), png(0x61));
+  await palette('Compare Two Files…');
+  await page.getByRole('dialog', { name: 'Compare files' }).getByRole('textbox').fill('a.png');
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: 'Compare files' }).getByRole('textbox').fill('b.png');
+  await page.keyboard.press('Enter');
+  const images = page.getByRole('region', { name: 'Comparison of b.png' });
+  await expect(images.getByRole('img', { name: 'b.png (a.png)' })).toBeVisible();
+  await expect(images.getByRole('img', { name: 'b.png (b.png)' })).toBeVisible();
+});

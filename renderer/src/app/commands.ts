@@ -129,6 +129,18 @@ export const COMMANDS: readonly Command[] = [
       if (right !== null) useEditor.getState().openFolderCompare(left.trim(), { kind: 'local', path: right.trim() });
     },
   },
+  {
+    id: 'diff.compareFiles',
+    title: 'Compare Two Files…',
+    enabled: hasWorkspace,
+    run: async () => {
+      const left = await promptText('Compare files', 'First file (left, in the project)', activeFilePath() ?? '', 'Next');
+      if (!left?.trim()) return;
+      const right = await promptText('Compare files', `Compare ${left.trim()} with which file? (right, editable)`, '', 'Compare');
+      if (!right?.trim()) return;
+      useEditor.getState().openGitDiff({ path: right.trim(), oldPath: left.trim(), left: { kind: 'worktree' }, right: { kind: 'worktree' }, leftLabel: left.trim(), rightLabel: right.trim() });
+    },
+  },
   { id: 'git.fetch', title: 'Git: Fetch', enabled: inRepository, run: () => useGit.getState().fetch() },
   { id: 'git.pull', title: 'Git: Pull', enabled: inRepository, run: () => useGit.getState().pull('ff-only') },
   { id: 'git.pullRebase', title: 'Git: Pull (Rebase)', enabled: inRepository, run: () => useGit.getState().pull('rebase') },
