@@ -43,6 +43,14 @@ test('graph, commit details, a diff, staging one hunk, committing, and comparing
   // The branch is in the status bar and the file tree marks the changed file.
   await expect(page.getByRole('button', { name: /^Branch: main, 1 changed files/ })).toBeVisible();
 
+  // Every action is in the palette too.
+  await page.keyboard.press('Control+Shift+P');
+  await page.getByRole('combobox', { name: 'Command palette' }).fill('Git:');
+  for (const title of ['Git: Commit…', 'Git: Stage All Changes', 'Git: Rename Current Branch…', 'Git: Discard All Unstaged Changes…', 'Git: Push', 'Git: Show Commit Graph']) {
+    await expect(page.getByRole('option', { name: title })).toBeVisible();
+  }
+  await page.keyboard.press('Escape');
+
   // The graph: a working-tree row on top, then the commits; a click shows the commit's files.
   await page.getByRole('button', { name: 'Show graph' }).click();
   const commits = page.getByRole('listbox', { name: 'Commits' });

@@ -104,6 +104,25 @@ export const COMMANDS: readonly Command[] = [
   { id: 'git.amend', title: 'Git: Amend Last Commit…', enabled: inRepository, run: () => commitFromPalette(true) },
   { id: 'git.createBranch', title: 'Git: Create Branch…', enabled: inRepository, run: () => askThen('New branch', 'Branch name (created at HEAD and checked out)', (name) => useGit.getState().createBranch(name)) },
   { id: 'git.checkout', title: 'Git: Check Out Branch, Tag or Commit…', enabled: inRepository, run: () => askThen('Check out', 'Branch, tag or commit', (ref) => useGit.getState().checkout(ref)) },
+  {
+    id: 'git.renameBranch',
+    title: 'Git: Rename Current Branch…',
+    enabled: () => repoStatus(useGit.getState().status)?.branch != null,
+    run: () => {
+      const branch = repoStatus(useGit.getState().status)?.branch;
+      if (branch) return askThen('Rename branch', `New name for ${branch}`, (to) => useGit.getState().renameBranch(branch, to), branch);
+    },
+  },
+  { id: 'git.deleteBranch', title: 'Git: Delete Branch…', enabled: inRepository, run: () => askThen('Delete branch', 'Branch to delete', (name) => useGit.getState().deleteBranch(name)) },
+  {
+    id: 'git.discardAll',
+    title: 'Git: Discard All Unstaged Changes…',
+    enabled: inRepository,
+    run: () => {
+      const repo = repoStatus(useGit.getState().status);
+      if (repo) return useGit.getState().discard([...repo.unstaged, ...repo.untracked]);
+    },
+  },
   { id: 'git.stash', title: 'Git: Stash Changes', enabled: inRepository, run: () => useGit.getState().stash(undefined) },
   { id: 'git.stashPop', title: 'Git: Pop Latest Stash', enabled: () => inRepository() && useGit.getState().stashes.length > 0, run: () => useGit.getState().stashPop(0) },
   {
