@@ -33,7 +33,10 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nNeeds sshd (apt install openssh-server; built into macOS). Ctrl+C stops the server and the app; the demo folder is kept.')
     .action(async (options: { web?: boolean; port?: number; server: boolean }) => {
       const { runDemoCommand } = await import('./demo-command');
-      process.exitCode = await runDemoCommand({ web: options.web === true, noServer: !options.server, ...(options.port !== undefined && { port: options.port }) });
+      const code = await runDemoCommand({ web: options.web === true, noServer: !options.server, ...(options.port !== undefined && { port: options.port }) });
+      // Everything was stopped and reported by now; Ctrl+C must end the demo even if a handle
+      // (seen once in CI: a connection to the server that was just stopped) is still open.
+      process.exit(code);
     });
 
   program
