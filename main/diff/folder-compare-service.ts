@@ -41,13 +41,14 @@ export class FolderCompareService {
     });
     return this.tasks.run({ title: `Comparing ${relative || 'the project'}`, unit: 'files' }, async (task) => {
       const leftScan = await scanLocal(leftDir, { ignore: under(prefix), signal: task.signal });
-      const left = kept(leftScan.entries).map((entry): CompareEntry => ({ path: entry.path, kind: entry.kind, size: entry.size, mtimeMs: entry.mtimeMs, ...(entry.linkTarget !== undefined && { linkTarget: entry.linkTarget }) }));
+      // scanLocal already leaves out what the rules ignore.
+      const left = leftScan.entries.map(fromLocal);
       task.report(left.length);
       if (other.kind === 'local') {
         const otherRelative = toWorkspaceRelative(parseWorkspacePath(other.path, 'with.path'));
         const rightDir = await this.localFolder(root, otherRelative);
         const rightScan = await scanLocal(rightDir, { ignore: under(otherRelative === '' ? '' : `${otherRelative}/`), signal: task.signal });
-        const right = rightScan.entries.map((entry): CompareEntry => ({ path: entry.path, kind: entry.kind, size: entry.size, mtimeMs: entry.mtimeMs, ...(entry.linkTarget !== undefined && { linkTarget: entry.linkTarget }) }));
+        const right = rightScan.entries.map(fromLocal);
         const quick = compareListings(left, right);
         const [a, b] = await Promise.all([hashLocal(leftDir, quick.needHash), hashLocal(rightDir, quick.needHash)]);
         return { left: relative || '.', right: otherRelative || '.', rows: settleWithHashes(quick.rows, a, b), hashed: quick.needHash.length };
@@ -56,7 +57,7 @@ export class FolderCompareService {
       const remoteDir = relative === '' ? context.remoteRoot : `${context.remoteRoot}/${relative}`;
       const { client, sftp } = context.live;
       const scan = await scanRemote({ exec: (command, options) => execCommand(client, command, options), sftp }, remoteDir, { hostLabel: context.hostLabel, signal: task.signal });
-      const right = kept(scan.entries).map((entry): CompareEntry => ({ path: entry.path, kind: entry.kind, size: entry.size, mtimeMs: entry.mtime * 1000, ...(entry.linkTarget !== undefined && { linkTarget: entry.linkTarget }) }));
+      const right = kept(scan.entries).map((entry) => compareEntry(entry, entry.mtime * 1000));
       const quick = compareListings(left, right);
       const sizes = new Map(right.map((entry) => [entry.path, entry.size]));
       const [a, b] = await Promise.all([hashLocal(leftDir, quick.needHash), hashRemoteFiles(client, sftp, remoteDir, quick.needHash, { sizes })]);
@@ -71,6 +72,13 @@ export class FolderCompareService {
     return absolute;
   }
 }
+
+/** A listed entry as the compare sees it; times in ms (the server's whole seconds converted by the caller). */
+function compareEntry(entry: { path: string; kind: CompareEntry['kind']; size: number; linkTarget?: string }, mtimeMs: number): CompareEntry {
+  return { path: entry.path, kind: entry.kind, size: entry.size, mtimeMs, ...(entry.linkTarget !== undefined && { linkTarget: entry.linkTarget }) };
+}
+
+const fromLocal = (entry: { path: string; kind: CompareEntry['kind']; size: number; mtimeMs: number; linkTarget?: string }) => compareEntry(entry, entry.mtimeMs);
 
 async function hashLocal(dir: string, paths: readonly string[]): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();

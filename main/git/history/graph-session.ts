@@ -109,8 +109,8 @@ export class GraphSession {
       // Without git, the whole history was read by isomorphic-git already: its details are at hand.
       const matches = (commit: Commit) => (field === 'author' ? `${commit.author.name} <${commit.author.email}>` : commit.subject).toLowerCase().includes(needle);
       const all = await this.source.details(this.commits.map((shape) => shape.oid));
-      const rowOf = new Map(this.commits.map((shape, row) => [shape.oid, row]));
-      for (const commit of all) if (rows.length < MAX_SEARCH_ROWS && matches(commit)) rows.push(rowOf.get(commit.oid) as number);
+      // The layout already maps each oid to its row.
+      for (const commit of all) if (rows.length < MAX_SEARCH_ROWS && matches(commit)) rows.push(this.layout.indexOf(commit.oid) as number);
       rows.sort((a, b) => a - b);
       return { rows, truncated: rows.length >= MAX_SEARCH_ROWS };
     }

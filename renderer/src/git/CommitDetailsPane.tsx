@@ -1,14 +1,27 @@
 import { useEffect, useState } from 'react';
-import type { CommitDetails, CommitFile } from '../../../preload/api';
+import type { CommitFile } from '../../../preload/api';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { notify } from '../state/notifications-store';
 import { useEditor } from '../state/editor-store';
+import { CHANGE_LETTER } from './change-letter';
 import { EMPTY_TREE } from './git-tabs';
 import { useGraph } from './graph-store';
 import { fullDate } from './relative-time';
+import { useLoaded } from './use-loaded';
 
-const KIND_LETTER: Record<CommitFile['kind'], string> = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R', copied: 'C', 'type-changed': 'T', untracked: 'U', conflicted: '!' };
+/** "+12 −3", or "binary" for a file git cannot count lines of. */
+export function LineCounts({ file, hidden = false }: { file: Pick<CommitFile, 'additions' | 'deletions'>; hidden?: boolean }) {
+  return (
+    <span className="line-counts" aria-hidden={hidden || undefined}>
+      {file.additions === null ? 'binary' : (
+        <>
+          <span className="added">+{file.additions}</span> <span className="removed">−{file.deletions}</span>
+        </>
+      )}
+    </span>
+  );
+}
 
 /** A list of changed files; each opens its diff. */
 export function ChangedFileList({ files, label, onOpen }: { files: readonly CommitFile[]; label: string; onOpen: (file: CommitFile) => void }) {
@@ -19,16 +32,10 @@ export function ChangedFileList({ files, label, onOpen }: { files: readonly Comm
         <li key={`${file.oldPath ?? ''}>${file.path}`}>
           <button type="button" className="changed-file" aria-label={`${file.path}, ${file.kind}`} title={file.oldPath ? `${file.oldPath} → ${file.path}` : file.path} onClick={() => onOpen(file)}>
             <span className={`change-letter change-${file.kind}`} aria-hidden="true">
-              {KIND_LETTER[file.kind]}
+              {CHANGE_LETTER[file.kind]}
             </span>
             <span className="changed-path">{file.oldPath ? `${file.oldPath} → ${file.path}` : file.path}</span>
-            <span className="line-counts" aria-hidden="true">
-              {file.additions === null ? 'binary' : (
-                <>
-                  <span className="added">+{file.additions}</span> <span className="removed">−{file.deletions}</span>
-                </>
-              )}
-            </span>
+            <LineCounts file={file} hidden />
           </button>
         </li>
       ))}
@@ -41,29 +48,14 @@ export function ChangedFileList({ files, label, onOpen }: { files: readonly Comm
  * against the first parent (each opens its diff), and compare with a marked commit.
  */
 export function CommitDetailsPane({ oid }: { oid: string }) {
-  const [details, setDetails] = useState<CommitDetails | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: details, error } = useLoaded(() => api().git.commitDetails({ oid }), [oid]);
   const [compared, setCompared] = useState<{ base: string; files: readonly CommitFile[] } | null>(null);
   const { compareBase, markForCompare, selectOid } = useGraph();
   const openGitDiff = useEditor((state) => state.openGitDiff);
   const openPatch = useEditor((state) => state.openPatch);
 
-  useEffect(() => {
-    let cancelled = false;
-    setDetails(null);
-    setCompared(null);
-    api()
-      .git.commitDetails({ oid })
-      .then((value) => {
-        if (!cancelled) setDetails(value);
-      })
-      .catch((failure: unknown) => {
-        if (!cancelled) setError(errorMessage(failure));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [oid]);
+  // Another commit: its own files, not the comparison made from the last one.
+  useEffect(() => setCompared(null), [oid]);
 
   if (error) return <section className="commit-details" aria-label="Commit details"><p role="alert">{error}</p></section>;
   if (!details) return <section className="commit-details" aria-label="Commit details"><p className="hint">Reading {oid.slice(0, 10)}…</p></section>;

@@ -1,31 +1,13 @@
-import { useEffect, useState } from 'react';
-import type { FileHistoryEntry } from '../../../preload/api';
 import { api } from '../api/client';
-import { errorMessage } from '../api/errors';
 import { useEditor } from '../state/editor-store';
 import { EMPTY_TREE } from './git-tabs';
 import { fullDate, relativeTime } from './relative-time';
+import { useLoaded } from './use-loaded';
 
 /** Every commit that touched one file, newest first, through renames; each opens that commit's change to it. */
 export function FileHistoryView({ path }: { path: string }) {
-  const [entries, setEntries] = useState<readonly FileHistoryEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: entries, error } = useLoaded(() => api().git.fileHistory({ path }), [path]);
   const openGitDiff = useEditor((state) => state.openGitDiff);
-
-  useEffect(() => {
-    let cancelled = false;
-    api()
-      .git.fileHistory({ path })
-      .then((found) => {
-        if (!cancelled) setEntries(found);
-      })
-      .catch((failure: unknown) => {
-        if (!cancelled) setError(errorMessage(failure));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [path]);
 
   if (error) return <p className="editor-message" role="alert">{error}</p>;
   if (!entries) return <p className="editor-message">Reading the history of {path}…</p>;

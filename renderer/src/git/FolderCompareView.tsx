@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'react';
-import type { CompareRow, FolderCompareResult } from '../../../preload/api';
+import { useState } from 'react';
+import type { CompareRow } from '../../../preload/api';
 import { api } from '../api/client';
-import { errorMessage } from '../api/errors';
 import { formatBytes } from '../app/format';
 import { useEditor } from '../state/editor-store';
 import { useSync } from '../sync/sync-store';
 import type { FolderCompareTab } from './git-tabs';
+import { useLoaded } from './use-loaded';
 
 const STATE_WORDS: Record<CompareRow['state'], string> = { same: 'same', new: 'only here', missing: 'only there', modified: 'modified', 'type-changed': 'type changed' };
 
@@ -17,29 +17,11 @@ const join = (folder: string, path: string) => (folder === '' ? path : `${folder
  * editor. Links are shown as links (a server's data/ is never entered).
  */
 export function FolderCompareView({ tab }: { tab: FolderCompareTab }) {
-  const [result, setResult] = useState<FolderCompareResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [hideSame, setHideSame] = useState(true);
   const [round, setRound] = useState(0);
+  const { value: result, error } = useLoaded(() => api().diff.compareFolders({ path: tab.path, with: tab.with }), [tab.path, tab.with, round]);
+  const [hideSame, setHideSame] = useState(true);
   const openGitDiff = useEditor((state) => state.openGitDiff);
   const target = useSync((state) => state.status.target);
-
-  useEffect(() => {
-    let cancelled = false;
-    setResult(null);
-    setError(null);
-    api()
-      .diff.compareFolders({ path: tab.path, with: tab.with })
-      .then((value) => {
-        if (!cancelled) setResult(value);
-      })
-      .catch((failure: unknown) => {
-        if (!cancelled) setError(errorMessage(failure));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [tab.path, tab.with, round]);
 
   if (error) return <p className="editor-message" role="alert">{error}</p>;
   if (!result) return <p className="editor-message">Comparing {tab.path || 'the project'}… (progress and Cancel are in the status bar)</p>;

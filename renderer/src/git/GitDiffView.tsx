@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { VersionContent } from '../../../preload/api';
 import { api } from '../api/client';
-import { errorMessage } from '../api/errors';
 import { formatBytes } from '../app/format';
 import { languageFor } from '../editor/languages';
 import { getModel } from '../editor/model-registry';
@@ -11,6 +10,7 @@ import { useEditor } from '../state/editor-store';
 import { changeAt, changeSelection, selectedLines, type LineChange } from './diff-selection';
 import { useGit } from './git-store';
 import type { DiffSide, GitDiffTab } from './git-tabs';
+import { useLoaded } from './use-loaded';
 
 interface Sides {
   readonly left: VersionContent;
@@ -25,22 +25,18 @@ interface Sides {
  * lines can be staged (or unstaged) from here.
  */
 export function GitDiffView({ tab }: { tab: GitDiffTab }) {
-  const [sides, setSides] = useState<Sides | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const status = useGit((state) => state.status);
   const worktreeModelReady = useEditor((state) => tab.right.kind === 'worktree' && state.tabs.some((candidate) => candidate.kind === 'file' && candidate.path === tab.path && candidate.status === 'text'));
 
   // Both sides, read again whenever the repository changes (a stage moves lines from one side to the other).
-  useEffect(() => {
-    let cancelled = false;
-    const leftPath = tab.oldPath ?? tab.path;
-    void Promise.all([readSide(leftPath, tab.left), readSide(tab.path, tab.right)])
-      .then(([left, right]) => !cancelled && (setSides({ left, right }), setError(null)))
-      .catch((failure: unknown) => !cancelled && setError(errorMessage(failure)));
-    return () => {
-      cancelled = true;
-    };
-  }, [tab.path, tab.oldPath, tab.left, tab.right, status]);
+  const { value: sides, error } = useLoaded(
+    async (): Promise<Sides> => {
+      const [left, right] = await Promise.all([readSide(tab.oldPath ?? tab.path, tab.left), readSide(tab.path, tab.right)]);
+      return { left, right };
+    },
+    [tab.path, tab.oldPath, tab.left, tab.right, status],
+    { keepPrevious: true },
+  );
 
   // The working-tree side edits the file itself: its model comes from a (background) file tab.
   useEffect(() => {
@@ -138,8 +134,7 @@ function TextDiff({ tab, leftText, rightText }: { tab: GitDiffTab; leftText: str
     }
     // Unsaved edits are not what git sees; the file is saved first so the lines match.
     if (tab.right.kind === 'worktree' && !(await useEditor.getState().save(tab.path))) return;
-    const unstage = tab.lines === 'unstage';
-    await runStage(tab.path, unstage, selection);
+    await useGit.getState().stageLines(tab.path, tab.lines === 'unstage', selection);
   };
 
   const verb = tab.lines === 'unstage' ? 'Unstage' : 'Stage';
@@ -180,19 +175,6 @@ function TextDiff({ tab, leftText, rightText }: { tab: GitDiffTab; leftText: str
       <div ref={hostRef} className="monaco-host" />
     </div>
   );
-}
-
-async function runStage(path: string, unstage: boolean, selection: ReturnType<typeof changeSelection>): Promise<void> {
-  const git = useGit.getState();
-  if (git.busy !== null) return;
-  useGit.setState({ busy: unstage ? 'Unstaging' : 'Staging' });
-  try {
-    useGit.setState({ status: await api().git.stageLines({ path, unstage, selection }) });
-  } catch (error) {
-    notify('error', errorMessage(error), { source: path });
-  } finally {
-    useGit.setState({ busy: null });
-  }
 }
 
 /** Binary files as sizes and hashes; images side by side. */

@@ -1,12 +1,12 @@
 import { html as diffHtml } from 'diff2html';
 import 'diff2html/bundles/css/diff2html.min.css';
-import { useEffect, useMemo, useState } from 'react';
-import type { PatchResult } from '../../../preload/api';
+import { useMemo, useState } from 'react';
 import { api } from '../api/client';
-import { errorMessage } from '../api/errors';
 import { useEditor } from '../state/editor-store';
 import { useSettings } from '../state/settings-store';
+import { LineCounts } from './CommitDetailsPane';
 import { EMPTY_TREE, type PatchTab } from './git-tabs';
+import { useLoaded } from './use-loaded';
 
 /** Files drawn at once; the rest wait for a click, so a patch of 2,000 files opens at once. */
 const FIRST_FILES = 12;
@@ -34,36 +34,28 @@ function splitPatch(patch: string): FilePatch[] {
  * large files wait for a click, so the window never freezes. Any file opens in the diff editor.
  */
 export function PatchView({ tab }: { tab: PatchTab }) {
-  const [result, setResult] = useState<PatchResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: result, error } = useLoaded(() => api().git.patch({ from: tab.from, to: tab.to }), [tab.from, tab.to]);
   const [shown, setShown] = useState<ReadonlySet<string>>(new Set());
   const [all, setAll] = useState(false);
   const theme = useSettings((state) => state.settings.theme);
   const openGitDiff = useEditor((state) => state.openGitDiff);
 
-  useEffect(() => {
-    let cancelled = false;
-    api()
-      .git.patch({ from: tab.from, to: tab.to })
-      .then((value) => {
-        if (!cancelled) setResult(value);
-      })
-      .catch((failure: unknown) => {
-        if (!cancelled) setError(errorMessage(failure));
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [tab.from, tab.to]);
-
   const files = useMemo(() => (result ? splitPatch(result.patch) : []), [result]);
+  // Each file's HTML is made once per patch and theme, not again on every click that re-renders.
+  const draw = useMemo(() => {
+    const drawn = new Map<FilePatch, string>();
+    const options = { drawFileList: false, outputFormat: 'line-by-line', matching: 'none', colorScheme: theme === 'dark' ? 'dark' : 'light' } as Parameters<typeof diffHtml>[1];
+    return (file: FilePatch) => {
+      let html = drawn.get(file);
+      if (html === undefined) drawn.set(file, (html = diffHtml(file.text, options)));
+      return html;
+    };
+  }, [files, theme]);
   if (error) return <p className="editor-message" role="alert">{error}</p>;
   if (!result) return <p className="editor-message">Reading the patch…</p>;
 
   const openFile = (path: string, oldPath?: string) =>
     openGitDiff({ path, ...(oldPath !== undefined && { oldPath }), left: { kind: 'commit', oid: tab.from ?? EMPTY_TREE }, right: { kind: 'commit', oid: tab.to } });
-  const draw = (file: FilePatch) =>
-    diffHtml(file.text, { drawFileList: false, outputFormat: 'line-by-line', matching: 'none', colorScheme: theme === 'dark' ? 'dark' : 'light' } as Parameters<typeof diffHtml>[1]);
 
   return (
     <div className="patch-view" role="region" aria-label={`Patch ${tab.title}`}>
@@ -76,13 +68,7 @@ export function PatchView({ tab }: { tab: PatchTab }) {
           <li key={file.path}>
             <button type="button" className="changed-file" aria-label={`Open ${file.path} in the diff editor`} onClick={() => openFile(file.path, file.oldPath)}>
               <span className="changed-path">{file.oldPath ? `${file.oldPath} → ${file.path}` : file.path}</span>
-              <span className="line-counts">
-                {file.additions === null ? 'binary' : (
-                  <>
-                    <span className="added">+{file.additions}</span> <span className="removed">−{file.deletions}</span>
-                  </>
-                )}
-              </span>
+              <LineCounts file={file} />
             </button>
           </li>
         ))}

@@ -3,13 +3,12 @@ import type { ChangedFile } from '../../../preload/api';
 import { api } from '../api/client';
 import { promptText } from '../state/dialog-store';
 import { useEditor } from '../state/editor-store';
+import { CHANGE_LETTER } from './change-letter';
 import { repoStatus, useGit } from './git-store';
 import { EMPTY_TREE } from './git-tabs';
 
 /** Past this, git's own tools and most hosts cut the subject line. */
 const SUBJECT_HINT = 72;
-
-const LETTER: Record<ChangedFile['kind'], string> = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R', copied: 'C', 'type-changed': 'T', untracked: 'U', conflicted: '!' };
 
 type Group = 'staged' | 'unstaged' | 'untracked' | 'conflicted';
 
@@ -191,7 +190,7 @@ function FileGroup({ group, title, files }: { group: Group; title: string; files
           <li key={file.path} className="changed-file-row">
             <button type="button" className="changed-file" aria-label={`${file.path}, ${file.kind}`} title={file.oldPath ? `${file.oldPath} → ${file.path}` : file.path} onClick={() => open(file)}>
               <span className={`change-letter change-${file.kind}`} aria-hidden="true">
-                {LETTER[file.kind]}
+                {CHANGE_LETTER[file.kind]}
               </span>
               <span className="changed-path">{file.path}</span>
             </button>

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BranchInfo, ChangedFile, GitStatus, PullMode, StashInfo } from '../../../preload/api';
+import type { BranchInfo, ChangedFile, GitStatus, LineSelection, PullMode, StashInfo } from '../../../preload/api';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { ask } from '../state/dialog-store';
@@ -18,6 +18,8 @@ interface GitState {
   reset(): void;
   stage(paths: readonly string[]): Promise<void>;
   unstage(paths: readonly string[]): Promise<void>;
+  /** Stages (or unstages) the chosen lines of one file; a refusal is shown next to that file's name. */
+  stageLines(path: string, unstage: boolean, selection: LineSelection): Promise<void>;
   discard(files: readonly ChangedFile[]): Promise<void>;
   commit(message: string, amend: boolean): Promise<boolean>;
   init(): Promise<void>;
@@ -110,6 +112,8 @@ export const useGit = create<GitState>((set, get) => {
 
     stage: (paths) => act('Staging', () => api().git.stage({ paths })).then(() => undefined),
     unstage: (paths) => act('Unstaging', () => api().git.unstage({ paths })).then(() => undefined),
+    stageLines: (path, unstage, selection) =>
+      act(unstage ? 'Unstaging' : 'Staging', () => api().git.stageLines({ path, unstage, selection }), undefined, (message) => notify('error', message, { source: path })).then(() => undefined),
 
     async discard(files) {
       if (files.length === 0) return;
