@@ -1,4 +1,4 @@
-import { GraphLayout, graphLines, openRepository, type Commit, type CommitShape, type Ref } from '../git';
+import { GraphLayout, graphLines, LOOKAHEAD, openRepository, SettledOrder, type Commit, type CommitShape, type Ref } from '../git';
 import { ApiError } from '../common';
 
 export interface GraphCommandOptions {
@@ -11,7 +11,10 @@ export interface GraphCommandOptions {
 /**
  * `labdesk graph REPO_DIR`: the commit graph, top to bottom, as the Source control view lays it
  * out. Text like `git log --graph --oneline`, or with --json one object per row:
- * {"oid","parents","lane","refs"}. Rows are printed as the history streams in.
+ * {"oid","parents","lane","refs"}. Rows are printed as they settle while the history streams in
+ * (graph/settled-order.ts); in the rare case that a commit dated before its parent comes after
+ * its parent was printed, the rows from there on are printed again in the right order, after a
+ * note on stderr.
  */
 export async function runGraphCommand(repoDir: string, options: GraphCommandOptions): Promise<number> {
   // Piped into `head` or a pager that quit: stop quietly, as git does.
@@ -29,20 +32,19 @@ export async function runGraphCommand(repoDir: string, options: GraphCommandOpti
   const refs = await source.refs();
   const labels = new Map<string, Ref[]>();
   for (const ref of refs.refs) labels.set(ref.oid, [...(labels.get(ref.oid) ?? []), ref]);
-  const layout = new GraphLayout();
+  let layout = new GraphLayout();
+  const limit = options.limit ?? Infinity;
   const out: string[] = [];
   const flush = () => {
     if (out.length === 0) return;
     process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   };
-  const readOptions = options.limit !== undefined ? { limit: options.limit } : {};
-  // JSON rows need only the shape (no subjects), which git reads from its commit-graph alone.
-  const batches: AsyncIterable<readonly (Commit | CommitShape)[]> = options.json ? source.shapes(refs, readOptions) : source.commits(refs, readOptions);
-  for await (const batch of batches) {
+  const print = (commits: readonly (Commit | CommitShape)[]) => {
+    const wanted = commits.slice(0, Math.max(0, limit - layout.rows));
     const first = layout.rows;
-    layout.add(batch);
-    batch.forEach((commit, offset) => {
+    layout.add(wanted);
+    wanted.forEach((commit, offset) => {
       const names = refNames(commit, labels.get(commit.oid) ?? [], refs.head, refs.headBranch);
       if (options.json) {
         // Hashes need no escaping, so only ref names go through JSON.stringify (a third of the time for 85k rows).
@@ -57,6 +59,24 @@ export async function runGraphCommand(repoDir: string, options: GraphCommandOpti
       if (lines.below) out.push(lines.below);
     });
     flush();
+  };
+  // The top N rows of the whole graph need the walk's first N plus the look-ahead.
+  const readOptions = Number.isFinite(limit) ? { limit: limit + LOOKAHEAD } : {};
+  // JSON rows need only the shape (no subjects), which git reads from its commit-graph alone.
+  const batches: AsyncIterable<readonly (Commit | CommitShape)[]> = options.json ? source.shapes(refs, readOptions) : source.commits(refs, readOptions);
+  const order = new SettledOrder<Commit | CommitShape>();
+  for await (const batch of batches) {
+    print(order.push(batch));
+    if (layout.rows >= limit) return 0;
+  }
+  const end = order.end();
+  if ('rest' in end) print(end.rest);
+  else {
+    process.stderr.write(`labdesk: a commit dated before its parent came late in git's walk; rows from ${end.changedFrom + 1} on are printed again below, in the right order\n`);
+    layout = new GraphLayout();
+    const kept = end.all.slice(0, end.changedFrom);
+    layout.add(kept);
+    print(end.all.slice(end.changedFrom));
   }
   return 0;
 }

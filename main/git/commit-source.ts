@@ -63,8 +63,10 @@ export interface CommitSource {
   refs(): Promise<RepoRefs>;
   /**
    * Every commit reachable from HEAD, the branches (local and remote), the tags and the stashes,
-   * each exactly once, children before parents, otherwise newest commit date first. Yields in
-   * batches as they are read, so the first screen shows before the whole history is read.
+   * each exactly once, in the order of git's own walk (newest commit date first among the commits
+   * met so far). Yields in batches as they are read, so the first screen shows before the whole
+   * history is read. Where a commit is dated before its parent, it can come after it:
+   * `SettledOrder` turns the walk into the graph's order (children before parents).
    */
   commits(refs: RepoRefs, options?: ReadHistoryOptions): AsyncIterable<readonly Commit[]>;
   /**

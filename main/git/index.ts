@@ -4,3 +4,4 @@ export * from './graph/graph-layout';
 export * from './graph/graph-text';
 export * from './open-repository';
 export * from './git-service';
+export * from './graph/settled-order';

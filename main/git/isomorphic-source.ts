@@ -4,7 +4,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { parseCommitObject } from './commit-object';
 import type { Commit, CommitShape, CommitSource, ReadHistoryOptions, Ref, RepoRefs } from './commit-source';
-import { dateOrder } from './date-order';
+import { walkOrder } from './walk-order';
 import { sortRefs } from './ref-order';
 
 /** Commits handed to the caller per batch once the history is ordered. */
@@ -13,8 +13,8 @@ const BATCH_COMMITS = 256;
 /**
  * History through isomorphic-git, for machines without a `git` on PATH. It reads the whole
  * history before the first row (isomorphic-git has no streaming log and ignores the
- * commit-graph file), then orders it exactly as `git log --date-order` does, so both sources
- * give the same graph. Slow on big repositories; the system git is used wherever it exists.
+ * commit-graph file), then orders it exactly as git's own walk does (walk-order.ts), so both
+ * sources give the same graph. Slow on big repositories; the system git is used wherever it exists.
  */
 export class IsomorphicSource implements CommitSource {
   readonly kind = 'isomorphic-git' as const;
@@ -85,6 +85,7 @@ export class IsomorphicSource implements CommitSource {
     const shallow = await this.shallowBoundary();
     const stashes = new Set(refs.refs.filter((ref) => ref.kind === 'stash').map((ref) => ref.oid));
     const tips = [...new Set([...(refs.head ? [refs.head] : []), ...refs.refs.map((ref) => ref.oid)])];
+    const walkTips = await this.walkTips(refs);
     const found = new Map<string, Commit>();
     const stack = [...tips];
     for (let oid = stack.pop(); oid !== undefined; oid = stack.pop()) {
@@ -100,9 +101,32 @@ export class IsomorphicSource implements CommitSource {
       for (const parent of parents) if (!found.has(parent)) stack.push(parent);
     }
     for (const [oid, commit] of found) this.read.set(oid, commit);
-    const ordered = dateOrder(found, tips);
+    const ordered = walkOrder(found, walkTips);
     const limit = options.limit ?? Infinity;
     for (let start = 0; start < Math.min(ordered.length, limit); start += BATCH_COMMITS) yield ordered.slice(start, Math.min(start + BATCH_COMMITS, limit));
+  }
+
+  /**
+   * The tips in the order `git log --branches --remotes --tags HEAD <stashes>` is given them
+   * (it matters only between tips with the same commit date): each group by full name, a
+   * remote's HEAD among its branches.
+   */
+  private async walkTips(refs: RepoRefs): Promise<string[]> {
+    const remoteHeads: Array<{ name: string; oid: string }> = [];
+    for (const branch of await git.listRefs({ fs, dir: this.root, filepath: 'refs/remotes' })) {
+      if (!branch.endsWith('/HEAD')) continue;
+      const oid = await git.resolveRef({ fs, dir: this.root, ref: `refs/remotes/${branch}` }).catch(() => null);
+      if (oid) remoteHeads.push({ name: `refs/remotes/${branch}`, oid });
+    }
+    const group = (kind: Ref['kind']) => refs.refs.filter((ref) => ref.kind === kind).map(({ name, oid }) => ({ name, oid }));
+    const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    return [
+      ...group('local'),
+      ...[...group('remote'), ...remoteHeads].sort(byName),
+      ...group('tag'),
+      ...(refs.head ? [{ name: 'HEAD', oid: refs.head }] : []),
+      ...group('stash'),
+    ].map((tip) => tip.oid);
   }
 
   /** The stash reflog, newest first (stash@{0} first). isomorphic-git has no reflog reader: the file is one line per entry. */

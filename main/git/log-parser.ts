@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { Commit, CommitShape, Person } from './commit-source';
 
 /**
@@ -11,36 +12,52 @@ export const SHAPE_FORMAT = '%H%x00%P';
 
 export interface LogRecord<T> {
   readonly fields: number;
-  readonly decode: (fields: readonly Buffer[]) => T;
+  readonly decode: (fields: readonly string[]) => T;
 }
 
 export const COMMIT_RECORD: LogRecord<Commit> = { fields: 9, decode: (fields) => toCommit(fields) };
 export const SHAPE_RECORD: LogRecord<CommitShape> = {
   fields: 2,
   decode: (fields) => {
-    const parents = (fields[1] as Buffer).toString('latin1');
-    return { oid: (fields[0] as Buffer).toString('latin1'), parents: parents === '' ? [] : parents.split(' '), kind: 'commit' };
+    const parents = fields[1] as string;
+    return { oid: fields[0] as string, parents: parents === '' ? [] : parents.split(' '), kind: 'commit' };
   },
 };
 
 /**
  * Turns `git log -z --format=LOG_FORMAT` output into commits as it streams in: feed it chunks,
- * it returns the commits completed by each. Bytes are decoded per field as UTF-8 (git re-encodes
- * messages that declare an encoding; others are shown with U+FFFD for what is not UTF-8).
+ * it returns the commits completed by each. The output is decoded as UTF-8 as it comes (a
+ * character split between chunks is kept whole; git re-encodes messages that declare an
+ * encoding, others show U+FFFD for what is not UTF-8), then cut at NULs: one string per chunk
+ * and slices of it, which is several times faster than a Buffer per field on 85k commits.
  */
 export class LogParser<T = Commit> {
-  private fields: Buffer[] = [];
-  private rest: Buffer | null = null;
+  private readonly decoder = new StringDecoder('utf8');
+  private fields: string[] = [];
+  private rest = '';
 
   constructor(private readonly record: LogRecord<T> = COMMIT_RECORD as unknown as LogRecord<T>) {}
 
   push(chunk: Buffer): T[] {
-    const data = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    return this.cut(this.rest + this.decoder.write(chunk));
+  }
+
+  /** The last commit, when the output did not end with its terminator. */
+  end(): T[] {
+    const commits = this.cut(this.rest + this.decoder.end());
+    if (this.rest !== '') this.fields.push(this.rest);
+    this.rest = '';
+    if (this.fields.length >= this.record.fields) commits.push(this.record.decode(this.fields));
+    this.fields = [];
+    return commits;
+  }
+
+  private cut(data: string): T[] {
     const commits: T[] = [];
     const FIELDS = this.record.fields;
     let start = 0;
-    for (let nul = data.indexOf(0, start); nul !== -1; nul = data.indexOf(0, start)) {
-      this.fields.push(data.subarray(start, nul));
+    for (let nul = data.indexOf('\0'); nul !== -1; nul = data.indexOf('\0', start)) {
+      this.fields.push(data.slice(start, nul));
       start = nul + 1;
       if (this.fields.length === FIELDS) {
         // The last field's NUL is the record's terminator (-z).
@@ -48,24 +65,13 @@ export class LogParser<T = Commit> {
         this.fields = [];
       }
     }
-    this.rest = start < data.length ? Buffer.from(data.subarray(start)) : null;
-    // Fields point into `data`; copy the unfinished record's so the chunk can go.
-    this.fields = this.fields.map((field) => Buffer.from(field));
+    this.rest = data.slice(start);
     return commits;
-  }
-
-  /** The last commit, when the output did not end with its terminator. */
-  end(): T[] {
-    if (this.rest) this.fields.push(this.rest);
-    this.rest = null;
-    const last = this.fields.length >= this.record.fields ? [this.record.decode(this.fields)] : [];
-    this.fields = [];
-    return last;
   }
 }
 
-function toCommit(fields: readonly Buffer[]): Commit {
-  const text = (index: number) => (fields[index] as Buffer).toString('utf8');
+function toCommit(fields: readonly string[]): Commit {
+  const text = (index: number) => fields[index] as string;
   const parents = text(1);
   const person = (name: number): Person => ({ name: text(name), email: text(name + 1), time: Number(text(name + 2)) || 0 });
   return {

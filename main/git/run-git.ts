@@ -33,8 +33,8 @@ export class GitNotInstalled extends Error {
   }
 }
 
-export function spawnGit(cwd: string, args: readonly string[], signal?: AbortSignal): ChildProcessWithoutNullStreams {
-  return spawn('git', args, { cwd, env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'], ...(signal && { signal }) });
+export function spawnGit(cwd: string, args: readonly string[], signal?: AbortSignal, env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
+  return spawn('git', args, { cwd, env: { ...GIT_ENV, ...env }, stdio: ['pipe', 'pipe', 'pipe'], ...(signal && { signal }) });
 }
 
 /** Runs git to the end; rejects only when git cannot be started (GitNotInstalled) or is cancelled. */

@@ -54,6 +54,11 @@ export interface GraphSummary {
   readonly refs: readonly GraphRef[];
   /** Reading the history failed part way; the rows so far stay. */
   readonly error?: string;
+  /**
+   * Rows from this one on were served in another order and are laid out again: a commit dated
+   * before its parent came so late in git's walk that its parent had already been shown.
+   */
+  readonly changedFrom?: number;
 }
 
 export interface GraphRowData {

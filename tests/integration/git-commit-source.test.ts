@@ -2,25 +2,28 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Commit, type CommitSource, GraphLayout, openRepository, type RepoRefs } from '../../main/git';
+import { type Commit, type CommitSource, GraphLayout, kahnByPosition, openRepository, type RepoRefs } from '../../main/git';
 import { type Fixture, makeFixtures, makeLongHistory, ScriptedRepo } from '../fixtures/git-repos';
 import { assertLayoutValid } from '../fixtures/graph-invariants';
-import { TempDirs } from '../fixtures/temp-project';
+import { TempDirs, waitFor } from '../fixtures/temp-project';
+import { GraphSession } from '../../main/git/history/graph-session';
+import type { GraphSummary } from '../../preload/api';
 
 const ENGINES = ['git', 'isomorphic-git'] as const;
 const temp = new TempDirs();
 let fixtures: Fixture[] = [];
 let root = '';
 
-async function readAll(source: CommitSource): Promise<{ refs: RepoRefs; commits: Commit[]; batches: number }> {
+/** `walk`: as the source streams it (git's walk); `commits`: the graph's order (SettledOrder). */
+async function readAll(source: CommitSource): Promise<{ refs: RepoRefs; walk: Commit[]; commits: Commit[]; batches: number }> {
   const refs = await source.refs();
-  const commits: Commit[] = [];
+  const walk: Commit[] = [];
   let batches = 0;
   for await (const batch of source.commits(refs)) {
-    commits.push(...batch);
+    walk.push(...batch);
     batches += 1;
   }
-  return { refs, commits, batches };
+  return { refs, walk, commits: kahnByPosition(walk), batches };
 }
 
 const fixture = (name: string) => (fixtures.find((candidate) => candidate.name === name) as Fixture).dir;
@@ -53,6 +56,7 @@ describe('commit sources: the same history from git and from isomorphic-git', ()
         assertLayoutValid(layout, read.commits);
       }
       assert.deepEqual(viaIso.refs, viaGit.refs, `${name}: same refs`);
+      assert.deepEqual(viaIso.walk, viaGit.walk, `${name}: the same walk (isomorphic-git's is git's)`);
       assert.deepEqual(viaIso.commits, viaGit.commits, `${name}: same commits, same order`);
     }
   });
@@ -61,12 +65,12 @@ describe('commit sources: the same history from git and from isomorphic-git', ()
     for (const { name, dir } of fixtures) {
       for (const engine of ENGINES) {
         const source = await openRepository(dir, { engine });
-        const { refs, commits } = await readAll(source);
+        const { refs, walk, commits } = await readAll(source);
         const shapes = [];
         for await (const batch of source.shapes(refs)) shapes.push(...batch);
         assert.deepEqual(
           shapes.map((shape) => [shape.oid, shape.parents, shape.kind]),
-          commits.map((commit) => [commit.oid, commit.parents, commit.kind]),
+          walk.map((commit) => [commit.oid, commit.parents, commit.kind]),
           `${name} (${engine})`,
         );
         const details = await (await openRepository(dir, { engine })).details(commits.map((commit) => commit.oid));
@@ -124,6 +128,12 @@ describe('commit sources: the same history from git and from isomorphic-git', ()
       assert.ok(row('laptop next') < row('laptop with a clock a day behind'), engine);
       assert.ok(row('laptop with a clock a day behind') < row('root'));
       assert.equal(row('Merge laptop'), 0);
+      // A tip an hour behind its parent (main's tip): git's walk meets it after main, the graph has it above.
+      const ties = await readAll(await openRepository(fixture('same-second'), { engine }));
+      const at = (commits: readonly Commit[], subject: string) => commits.findIndex((commit) => commit.subject === subject);
+      const behind = 'on main with a clock an hour behind';
+      assert.ok(at(ties.walk, behind) > at(ties.walk, 'Merge alpha'), 'the walk has it after its parent');
+      assert.ok(at(ties.commits, behind) < at(ties.commits, 'Merge alpha'), 'the graph above it');
     }
   });
 
@@ -196,5 +206,41 @@ describe('commit sources: the same history from git and from isomorphic-git', ()
     const commits: Commit[] = [];
     for await (const batch of source.commits(refs, { limit: 3 })) commits.push(...batch);
     assert.deepEqual(commits.map((commit) => commit.subject), ['after release', 'Octopus', 'main four']);
+  });
+});
+
+describe('the graph session: the first screen before the whole walk, settled as git streams', () => {
+  const open = async (dir: string) => {
+    const summaries: GraphSummary[] = [];
+    const session = new GraphSession(await openRepository(dir, { engine: 'git' }), (summary) => summaries.push(summary));
+    const first = await session.start();
+    const done = await waitFor('the whole history', () => summaries.find((summary) => summary.done) ?? (first.done ? first : undefined), 20_000);
+    return { session, first, done };
+  };
+
+  it('a child dated before its parent, close in the walk, is put above it before anything is shown', async () => {
+    const { session, first, done } = await open(fixture('clock-skew'));
+    assert.equal(done.changedFrom, undefined, 'no row shown was reordered');
+    const rows = await session.rows(0, first.rows + 10);
+    const at = (subject: string) => rows.findIndex((row) => row.subject === subject);
+    assert.ok(at('laptop with a clock a day behind') < at('root'));
+    session.close();
+  });
+
+  it('3,000 commits and a tip dated before all of them: the first screen comes first; when the tip turns up at the end of the walk the rows are laid out again from row 0', async () => {
+    const dir = path.join(root, 'late-tip');
+    execFileSync('mkdir', ['-p', dir]);
+    makeLongHistory(dir, 3000);
+    const repo = new ScriptedRepo(dir);
+    const late = repo.gitWith({ GIT_COMMITTER_DATE: '1600000000 +0000' }, 'commit-tree', 'main^{tree}', '-p', 'main', '-m', 'on main, from a machine whose clock was years behind');
+    repo.git('update-ref', 'refs/heads/behind', late);
+    const { session, first, done } = await open(dir);
+    assert.ok(first.rows >= 500 && !first.done, `the first screen (${first.rows} rows) before the whole walk`);
+    assert.equal(first.changedFrom, undefined);
+    assert.equal(done.rows, 3001);
+    assert.equal(done.changedFrom, 0, 'main\'s tip was row 0; the late tip goes above it');
+    const top = await session.rows(0, 2);
+    assert.deepEqual(top.map((row) => row.subject), ['on main, from a machine whose clock was years behind', 'commit 2999']);
+    session.close();
   });
 });

@@ -3,6 +3,7 @@ import type { GraphRef, GraphRowData, GraphSearchField, GraphSummary } from '../
 import { ApiError } from '../../common';
 import type { Commit, CommitShape, CommitSource, Ref, RepoRefs } from '../commit-source';
 import { GraphLayout } from '../graph/graph-layout';
+import { SettledOrder } from '../graph/settled-order';
 import { runGit } from '../run-git';
 
 /** Rows one `git.graphRows` call may ask for (a screen is ~40; the renderer asks for a few screens). */
@@ -10,6 +11,8 @@ export const MAX_ROWS_PER_CALL = 1000;
 /** Search answers at most this many rows (the list says when there were more). */
 const MAX_SEARCH_ROWS = 10_000;
 const PROGRESS_INTERVAL_MS = 150;
+/** Rows laid out before `start` answers. */
+const FIRST_ROWS = 500;
 
 /**
  * One window's commit graph: the history read in the background, laid out as it streams, and
@@ -18,8 +21,12 @@ const PROGRESS_INTERVAL_MS = 150;
  */
 export class GraphSession {
   readonly id = randomUUID();
-  private readonly layout = new GraphLayout();
-  private readonly commits: CommitShape[] = [];
+  private layout = new GraphLayout();
+  /** git's walk, settled into the graph's order as it streams. */
+  private readonly order = new SettledOrder<CommitShape>();
+  private commits: CommitShape[] = [];
+  /** Set once if a late child changed rows already served: the renderer drops what it has from there. */
+  private changedFrom: number | undefined;
   /** People, dates and subjects of the rows asked for so far (read by `details`, a chunk at a time). */
   private readonly details = new Map<string, Commit>();
   private readonly labels = new Map<string, Ref[]>();
@@ -41,8 +48,11 @@ export class GraphSession {
     this.refs = await this.source.refs();
     for (const ref of this.refs.refs) this.labels.set(ref.oid, [...(this.labels.get(ref.oid) ?? []), ref]);
     const iterator = this.source.shapes(this.refs, { signal: this.abort.signal })[Symbol.asyncIterator]();
-    const first = await this.next(iterator);
-    if (first) void this.readRest(iterator);
+    // The first screen and more: the renderer asks for the top rows as soon as this returns.
+    let more = true;
+    while (more && this.layout.rows < FIRST_ROWS) more = await this.next(iterator);
+    if (more) void this.readRest(iterator);
+    else this.completed();
     return this.summary();
   }
 
@@ -61,6 +71,7 @@ export class GraphSession {
       headBranch: this.refs.headBranch,
       refs,
       ...(this.error !== undefined && { error: this.error }),
+      ...(this.changedFrom !== undefined && { changedFrom: this.changedFrom }),
     };
   }
 
@@ -132,20 +143,33 @@ export class GraphSession {
     try {
       const step = await iterator.next();
       if (step.done) {
-        this.done = true;
+        this.finish();
         return false;
       }
-      for (const commit of step.value) {
-        if (this.layout.indexOf(commit.oid) !== undefined) continue;
-        this.layout.add([commit]);
-        this.commits.push(commit);
-      }
+      this.lay(this.order.push(step.value));
       return true;
     } catch (error) {
-      this.done = true;
       if (!this.abort.signal.aborted) this.error = error instanceof Error ? error.message : String(error);
+      // The commits read so far are shown, in order.
+      this.finish();
       return false;
     }
+  }
+
+  private lay(commits: readonly CommitShape[]): void {
+    this.layout.add(commits);
+    this.commits.push(...commits);
+  }
+
+  /** The walk is over: the last rows settle, or, after a late child, the rows are laid out again in the whole order. */
+  private finish(): void {
+    this.done = true;
+    const end = this.order.end();
+    if ('rest' in end) return this.lay(end.rest);
+    this.layout = new GraphLayout();
+    this.commits = [];
+    this.lay(end.all);
+    this.changedFrom = end.changedFrom;
   }
 
   private async readRest(iterator: AsyncIterator<readonly CommitShape[]>): Promise<void> {
@@ -156,6 +180,10 @@ export class GraphSession {
         this.onProgress(this.summary());
       }
     }
+    this.completed();
+  }
+
+  private completed(): void {
     if (!this.abort.signal.aborted) {
       this.onProgress(this.summary());
       if (this.error === undefined) this.onDone();

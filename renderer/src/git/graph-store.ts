@@ -72,8 +72,12 @@ export const useGraph = create<GraphState>((set, get) => ({
   },
 
   applySummary(summary) {
-    if (get().summary?.id !== summary.id) return;
-    set({ summary });
+    const before = get().summary;
+    if (before?.id !== summary.id) return;
+    // Rows from changedFrom on were laid out again in another order: what is cached there is stale.
+    const reordered = summary.changedFrom !== undefined && before.changedFrom === undefined;
+    if (reordered) for (const row of [...cache.keys()]) if (row >= (summary.changedFrom as number)) cache.delete(row);
+    set({ summary, ...(reordered && { version: get().version + 1 }) });
   },
 
   ensureRows(first, last) {
@@ -87,10 +91,12 @@ export const useGraph = create<GraphState>((set, get) => ({
       const key = `${id}:${start}`;
       if (inFlight.has(key) || (cache.has(start) && cache.has(Math.min(start + CHUNK, summary.rows) - 1))) continue;
       inFlight.add(key);
+      const order = summary.changedFrom;
       void api()
         .git.graphRows({ id, start, count: CHUNK })
         .then((rows) => {
-          if (get().summary?.id !== id) return;
+          // Another graph by now, or the rows were asked for before a reorder.
+          if (get().summary?.id !== id || get().summary?.changedFrom !== order) return;
           for (const row of rows) cache.set(row.row, row);
           set({ version: get().version + 1 });
         })

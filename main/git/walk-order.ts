@@ -1,40 +1,45 @@
 import type { Commit } from './commit-source';
 
 /**
- * Orders commits as `git log --date-order` does: no commit before all of its children, and
- * among the commits whose children are all shown, the newest commit date first (ties: the one
- * that became ready first). Iterative (Kahn's algorithm with a heap): a recursive walk would
- * overflow the stack on a long history.
+ * The order of git's own walk (`git log` with no ordering option), for isomorphic-git to give the
+ * same rows as the system git: the tips sorted newest commit date first (a stable sort, so equal
+ * dates keep the order they were given in), then repeatedly the newest commit met so far, whose
+ * parents join the commits met (equal dates: the one met first). Where dates are skewed this can
+ * put a child after its parent; `SettledOrder` (graph/settled-order.ts) repairs that for both.
+ *
+ * `tips` in git's order: the local branches, the remote ones (with their HEADs) and the tags, each
+ * sorted by full name, then HEAD, then the stashes. `parentsOf` gives every parent git walks
+ * (a stash's internal ones too: they are met and left out by the caller, as git's are).
  */
-/** `tips`: every commit with no child in `commits` must be among them (the walk that found the commits started there). */
-export function dateOrder(commits: ReadonlyMap<string, Commit>, tips: readonly string[]): Commit[] {
-  const children = new Map<string, number>();
-  for (const commit of commits.values()) for (const parent of commit.parents) if (commits.has(parent)) children.set(parent, (children.get(parent) ?? 0) + 1);
-  const ready = new ReadyHeap();
-  let sequence = 0;
-  const seen = new Set<string>();
+export function walkOrder(commits: ReadonlyMap<string, Commit>, tips: readonly string[], parentsOf: (commit: Commit) => readonly string[] = (commit) => commit.parents): Commit[] {
+  const met = new Set<string>();
+  const starts: Commit[] = [];
   for (const tip of tips) {
     const commit = commits.get(tip);
-    if (commit && !seen.has(tip) && !children.has(tip)) {
-      seen.add(tip);
-      ready.push(commit, sequence++);
+    if (commit && !met.has(tip)) {
+      met.add(tip);
+      starts.push(commit);
     }
   }
-  const ordered: Commit[] = [];
-  for (let commit = ready.pop(); commit !== undefined; commit = ready.pop()) {
-    ordered.push(commit);
-    for (const parent of commit.parents) {
-      const left = (children.get(parent) ?? 0) - 1;
-      children.set(parent, left);
+  const queue = new WalkQueue();
+  let sequence = 0;
+  // Array.prototype.sort is stable.
+  for (const commit of starts.sort((a, b) => b.committer.time - a.committer.time)) queue.push(commit, sequence++);
+  const walked: Commit[] = [];
+  for (let commit = queue.pop(); commit !== undefined; commit = queue.pop()) {
+    walked.push(commit);
+    for (const parent of parentsOf(commit)) {
       const next = commits.get(parent);
-      if (left === 0 && next) ready.push(next, sequence++);
+      if (!next || met.has(parent)) continue;
+      met.add(parent);
+      queue.push(next, sequence++);
     }
   }
-  return ordered;
+  return walked;
 }
 
 /** A max-heap on commit date; equal dates come out in the order they went in. */
-class ReadyHeap {
+class WalkQueue {
   private readonly items: Array<{ commit: Commit; sequence: number }> = [];
 
   push(commit: Commit, sequence: number): void {
