@@ -23,6 +23,9 @@ import { readVersion } from './work-tree/read-version';
 
 const OID = /^[0-9a-f]{4,64}$/i;
 
+/** How long after Labdesk's own git work the watcher's events are taken as its echo (the watcher reports within ~100 ms). */
+const OWN_ECHO_MS = 500;
+
 /**
  * The open folder's repository for one window: status, the graph, commits, diffs' sides and the
  * actions. Every action is the system git run without a shell; after each one (and when git runs
@@ -34,6 +37,9 @@ export class GitService {
   private repository: Promise<Repository | null> | null = null;
   private graph: GraphSession | null = null;
   private watcher: RepositoryWatcher | null = null;
+  /** Own git work running now, and until when its changes in .git may still be arriving. */
+  private ownRunning = 0;
+  private ownUntil = 0;
 
   constructor(
     private readonly events: EventBus,
@@ -50,51 +56,55 @@ export class GitService {
     this.root = null;
   }
 
-  async status(): Promise<GitStatus> {
-    const root = this.requireRoot();
-    let repo: Repository | null;
-    try {
-      repo = await this.repo();
-    } catch (error) {
-      if (error instanceof GitNotInstalled) return { repository: false, reason: 'git is not installed on this machine, so changes cannot be staged or committed here (the history still shows).' };
-      throw error;
-    }
-    if (repo === null) return { repository: false, reason: `${path.basename(root)} is not a git repository.` };
-    const output = await repo.text(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all'], { action: 'Reading the status' });
-    const parsed = parseStatus(output);
-    let outside = 0;
-    const inside = <T extends { path: string; oldPath?: string }>(files: readonly T[]): T[] =>
-      files.flatMap((file) => {
-        const mapped = repo.workspacePath(file.path);
-        if (mapped === null) {
-          outside++;
-          return [];
-        }
-        const oldPath = file.oldPath === undefined ? undefined : (repo.workspacePath(file.oldPath) ?? file.oldPath);
-        return [{ ...file, path: mapped, ...(oldPath !== undefined && { oldPath }) }];
-      });
-    return {
-      repository: true,
-      branch: parsed.branch,
-      head: parsed.head,
-      upstream: parsed.upstream,
-      operation: await operationInProgress(repo.gitDir),
-      staged: inside(parsed.staged),
-      unstaged: inside(parsed.unstaged),
-      untracked: inside(parsed.untracked),
-      conflicted: inside(parsed.conflicted),
-      outside,
-    };
+  status(): Promise<GitStatus> {
+    return this.ours(async () => {
+      const root = this.requireRoot();
+      let repo: Repository | null;
+      try {
+        repo = await this.repo();
+      } catch (error) {
+        if (error instanceof GitNotInstalled) return { repository: false, reason: 'git is not installed on this machine, so changes cannot be staged or committed here (the history still shows).' };
+        throw error;
+      }
+      if (repo === null) return { repository: false, reason: `${path.basename(root)} is not a git repository.` };
+      const output = await repo.text(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all'], { action: 'Reading the status' });
+      const parsed = parseStatus(output);
+      let outside = 0;
+      const inside = <T extends { path: string; oldPath?: string }>(files: readonly T[]): T[] =>
+        files.flatMap((file) => {
+          const mapped = repo.workspacePath(file.path);
+          if (mapped === null) {
+            outside++;
+            return [];
+          }
+          const oldPath = file.oldPath === undefined ? undefined : (repo.workspacePath(file.oldPath) ?? file.oldPath);
+          return [{ ...file, path: mapped, ...(oldPath !== undefined && { oldPath }) }];
+        });
+      return {
+        repository: true,
+        branch: parsed.branch,
+        head: parsed.head,
+        upstream: parsed.upstream,
+        operation: await operationInProgress(repo.gitDir),
+        staged: inside(parsed.staged),
+        unstaged: inside(parsed.unstaged),
+        untracked: inside(parsed.untracked),
+        conflicted: inside(parsed.conflicted),
+        outside,
+      };
+    });
   }
 
-  async init(): Promise<GitStatus> {
-    const root = this.requireRoot();
-    if ((await this.repo()) !== null) throw new ApiError({ code: 'already-exists', message: `${path.basename(root)} is already in a git repository.` });
-    const result = await runGit(root, ['init', '-q']);
-    if (result.code !== 0) throw new ApiError({ code: 'git-refused', message: `git init failed: ${result.stderr.trim()}` });
-    await this.reset();
-    this.root = root;
-    return this.changed();
+  init(): Promise<GitStatus> {
+    return this.ours(async () => {
+      const root = this.requireRoot();
+      if ((await this.repo()) !== null) throw new ApiError({ code: 'already-exists', message: `${path.basename(root)} is already in a git repository.` });
+      const result = await runGit(root, ['init', '-q']);
+      if (result.code !== 0) throw new ApiError({ code: 'git-refused', message: `git init failed: ${result.stderr.trim()}` });
+      await this.reset();
+      this.root = root;
+      return this.changed();
+    });
   }
 
   async openGraph(): Promise<GraphSummary> {
@@ -134,39 +144,51 @@ export class GitService {
     return readVersion(() => this.requireRepo(), this.requireRoot(), confined(file), version);
   }
 
-  async stage(paths: readonly string[]): Promise<GitStatus> {
-    await stagePaths(await this.requireRepo(), paths.map(confined));
-    return this.changed();
+  stage(paths: readonly string[]): Promise<GitStatus> {
+    return this.ours(async () => {
+      await stagePaths(await this.requireRepo(), paths.map(confined));
+      return this.changed();
+    });
   }
 
-  async unstage(paths: readonly string[]): Promise<GitStatus> {
-    const repo = await this.requireRepo();
-    const hasHead = (await repo.run(['rev-parse', '-q', '--verify', 'HEAD'])).code === 0;
-    await unstagePaths(repo, paths.map(confined), hasHead);
-    return this.changed();
+  unstage(paths: readonly string[]): Promise<GitStatus> {
+    return this.ours(async () => {
+      const repo = await this.requireRepo();
+      const hasHead = (await repo.run(['rev-parse', '-q', '--verify', 'HEAD'])).code === 0;
+      await unstagePaths(repo, paths.map(confined), hasHead);
+      return this.changed();
+    });
   }
 
-  async stageLines(file: string, unstage: boolean, selection: LineSelection): Promise<GitStatus> {
-    await stageSelectedLines(await this.requireRepo(), confined(file), selection, unstage);
-    return this.changed();
+  stageLines(file: string, unstage: boolean, selection: LineSelection): Promise<GitStatus> {
+    return this.ours(async () => {
+      await stageSelectedLines(await this.requireRepo(), confined(file), selection, unstage);
+      return this.changed();
+    });
   }
 
-  async discard(paths: readonly string[]): Promise<DiscardResult> {
-    const result = await discardChanges(await this.requireRepo(), this.requireRoot(), paths.map(confined));
-    await this.changed();
-    return result;
+  discard(paths: readonly string[]): Promise<DiscardResult> {
+    return this.ours(async () => {
+      const result = await discardChanges(await this.requireRepo(), this.requireRoot(), paths.map(confined));
+      await this.changed();
+      return result;
+    });
   }
 
-  async undoDiscard(backup: string): Promise<GitStatus> {
-    await undoDiscard(this.requireRoot(), backup);
-    return this.changed();
+  undoDiscard(backup: string): Promise<GitStatus> {
+    return this.ours(async () => {
+      await undoDiscard(this.requireRoot(), backup);
+      return this.changed();
+    });
   }
 
-  async commit(message: string, amend: boolean): Promise<{ oid: string }> {
-    if (message.trim() === '') throw new ApiError({ code: 'bad-argument', message: 'Write a commit message first.', argument: 'message' });
-    const oid = await commitStaged(await this.requireRepo(), message, amend);
-    await this.changed();
-    return { oid };
+  commit(message: string, amend: boolean): Promise<{ oid: string }> {
+    return this.ours(async () => {
+      if (message.trim() === '') throw new ApiError({ code: 'bad-argument', message: 'Write a commit message first.', argument: 'message' });
+      const oid = await commitStaged(await this.requireRepo(), message, amend);
+      await this.changed();
+      return { oid };
+    });
   }
 
   async lastMessage(): Promise<string> {
@@ -177,62 +199,80 @@ export class GitService {
     return listBranches(await this.requireRepo());
   }
 
-  async createBranch(name: string, from: string | undefined, checkout: boolean): Promise<GitStatus> {
-    await createBranch(await this.requireRepo(), name, from, checkout);
-    return this.changed();
+  createBranch(name: string, from: string | undefined, checkout: boolean): Promise<GitStatus> {
+    return this.ours(async () => {
+      await createBranch(await this.requireRepo(), name, from, checkout);
+      return this.changed();
+    });
   }
 
-  async checkout(ref: string): Promise<GitStatus> {
-    await checkoutRef(await this.requireRepo(), ref);
-    return this.changed();
+  checkout(ref: string): Promise<GitStatus> {
+    return this.ours(async () => {
+      await checkoutRef(await this.requireRepo(), ref);
+      return this.changed();
+    });
   }
 
-  async renameBranch(from: string, to: string): Promise<GitStatus> {
-    await renameBranch(await this.requireRepo(), from, to);
-    return this.changed();
+  renameBranch(from: string, to: string): Promise<GitStatus> {
+    return this.ours(async () => {
+      await renameBranch(await this.requireRepo(), from, to);
+      return this.changed();
+    });
   }
 
-  async deleteBranch(name: string, force: boolean): Promise<GitStatus> {
-    await deleteBranch(await this.requireRepo(), name, force);
-    return this.changed();
+  deleteBranch(name: string, force: boolean): Promise<GitStatus> {
+    return this.ours(async () => {
+      await deleteBranch(await this.requireRepo(), name, force);
+      return this.changed();
+    });
   }
 
   async stashes(): Promise<StashInfo[]> {
     return listStashes(await this.requireRepo());
   }
 
-  async stash(message: string | undefined, includeUntracked: boolean): Promise<GitStatus> {
-    await stashChanges(await this.requireRepo(), message, includeUntracked);
-    return this.changed();
+  stash(message: string | undefined, includeUntracked: boolean): Promise<GitStatus> {
+    return this.ours(async () => {
+      await stashChanges(await this.requireRepo(), message, includeUntracked);
+      return this.changed();
+    });
   }
 
-  async stashPop(index: number): Promise<GitStatus> {
-    await popStash(await this.requireRepo(), index);
-    return this.changed();
+  stashPop(index: number): Promise<GitStatus> {
+    return this.ours(async () => {
+      await popStash(await this.requireRepo(), index);
+      return this.changed();
+    });
   }
 
-  async fetch(): Promise<GitStatus> {
-    const repo = await this.requireRepo();
-    await this.tasks.run({ title: 'git fetch', unit: 'objects' }, (task) => runRemoteCommand(repo, ['fetch', '--progress', '--prune'], task));
-    return this.changed();
+  fetch(): Promise<GitStatus> {
+    return this.ours(async () => {
+      const repo = await this.requireRepo();
+      await this.tasks.run({ title: 'git fetch', unit: 'objects' }, (task) => runRemoteCommand(repo, ['fetch', '--progress', '--prune'], task));
+      return this.changed();
+    });
   }
 
-  async pull(mode: PullMode): Promise<GitStatus> {
-    const repo = await this.requireRepo();
-    try {
-      await this.tasks.run({ title: 'git pull', unit: 'objects' }, (task) => runRemoteCommand(repo, pullArgs(mode), task));
-    } finally {
-      // A pull that stopped with conflicts still changed the working tree.
-      this.events.emit('git.changed', { reason: 'action' });
-    }
-    return this.status();
+  pull(mode: PullMode): Promise<GitStatus> {
+    return this.ours(async () => {
+      const repo = await this.requireRepo();
+      try {
+        await this.tasks.run({ title: 'git pull', unit: 'objects' }, (task) => runRemoteCommand(repo, pullArgs(mode), task));
+      } finally {
+        // A pull that stopped with conflicts still changed the working tree.
+        this.events.emit('git.changed', { reason: 'action' });
+      }
+      return this.status();
+    });
   }
 
-  async push(setUpstream: boolean): Promise<GitStatus> {
-    const repo = await this.requireRepo();
-    const args = await pushArgs(repo, setUpstream);
-    await this.tasks.run({ title: 'git push', unit: 'objects' }, (task) => runRemoteCommand(repo, args, task));
-    return this.changed();
+  push(setUpstream: boolean): Promise<GitStatus> {
+    return this.ours(async () => {
+      const repo = await this.requireRepo();
+      const args = await pushArgs(repo, setUpstream);
+      await this.tasks.run({ title: 'git push', unit: 'objects' }, (task) => runRemoteCommand(repo, args, task));
+      return this.changed();
+    });
   }
 
   async fileHistory(file: string): Promise<FileHistoryEntry[]> {
@@ -245,6 +285,26 @@ export class GitService {
 
   async blame(file: string): Promise<BlameResult> {
     return blameFile(await this.requireRepo(), confined(file));
+  }
+
+  /**
+   * Runs git work of Labdesk's own (an action, or a status that may refresh the index), so the
+   * .git watcher does not report it again as a change from outside: the action's own
+   * `git.changed` already refreshes the window, and a second refresh ~200 ms later cost a second
+   * status and graph reload. Events up to OWN_ECHO_MS after the work are taken as its echo.
+   */
+  private async ours<T>(work: () => Promise<T>): Promise<T> {
+    this.ownRunning++;
+    try {
+      return await work();
+    } finally {
+      this.ownRunning--;
+      this.ownUntil = Date.now() + OWN_ECHO_MS;
+    }
+  }
+
+  private isOwnChange(): boolean {
+    return this.ownRunning > 0 || Date.now() < this.ownUntil;
   }
 
   /** After an action: the window refreshes; the action's caller gets the new status at once. */
@@ -301,7 +361,7 @@ export class GitService {
     if (this.watcher) return;
     const repo = await this.repo().catch(() => null);
     if (!repo || this.watcher) return;
-    this.watcher = await watchRepository(repo.gitDir, () => this.events.emit('git.changed', { reason: 'outside' })).catch(() => null);
+    this.watcher = await watchRepository(repo.gitDir, () => this.events.emit('git.changed', { reason: 'outside' }), () => this.isOwnChange()).catch(() => null);
   }
 
   private async reset(): Promise<void> {

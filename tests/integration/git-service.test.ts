@@ -280,6 +280,20 @@ describe('GitService against real repositories', () => {
     await waitFor('git.changed from outside', () => (events.includes('changed:outside') ? true : undefined), 5000);
   });
 
+  it('its own actions refresh the window once: the watcher does not report them again as from outside', async () => {
+    await service.openGraph();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the watcher is up
+    events.length = 0;
+    await writeFile(path.join(root, 'README.md'), '# staged and committed in Labdesk\n');
+    await service.stage(['README.md']);
+    await service.commit('committed in Labdesk', false);
+    await service.checkout('HEAD~1');
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // longer than the watcher's settle time and the echo window
+    assert.deepEqual(events.filter((event) => event.startsWith('changed:')), ['changed:action', 'changed:action', 'changed:action']);
+    repo.git('checkout', '-q', 'main');
+    await waitFor('a checkout in a terminal right after', () => (events.includes('changed:outside') ? true : undefined), 5000);
+  });
+
   it('a text file too large for the diff editor comes back as size and hash, not its text', async () => {
     await writeFile(path.join(root, 'huge.log'), 'x'.repeat(11 * 1024 * 1024));
     const huge = await service.readVersion('huge.log', { kind: 'worktree' });
