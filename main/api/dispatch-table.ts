@@ -70,7 +70,7 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'git.push': (session, arg) => session.git.push(arg.setUpstream),
   'git.fileHistory': (session, arg) => session.git.fileHistory(arg.path),
   'git.blame': (session, arg) => session.git.blame(arg.path),
-  'git.patch': (session, arg) => session.git.patch(arg.from, arg.to),
+  'git.patch': (session, arg) => session.git.patch(arg.from, arg.to, arg.untracked),
   'diff.compareFolders': (session, arg) => session.folders.compare(session.requireWorkspace().root, arg.path, arg.with),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };

@@ -106,7 +106,7 @@ export const schemas = {
   'git.push': z.strictObject({ setUpstream: z.boolean() }),
   'git.fileHistory': z.strictObject({ path: relativePath.min(1) }),
   'git.blame': z.strictObject({ path: relativePath.min(1) }),
-  'git.patch': z.strictObject({ from: commitId.nullable(), to: commitId }),
+  'git.patch': z.strictObject({ from: commitId.nullable(), to: commitId, untracked: commitId.optional() }),
   'diff.compareFolders': z.strictObject({
     path: relativePath,
     with: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('local'), path: relativePath }), z.strictObject({ kind: z.literal('server') })]),

@@ -279,8 +279,8 @@ export class GitService {
     return fileHistory(await this.requireRepo(), confined(file));
   }
 
-  async patch(from: string | null, to: string): Promise<PatchResult> {
-    return readPatch(await this.requireRepo(), from === null ? null : checkOid(from), checkOid(to));
+  async patch(from: string | null, to: string, untracked?: string): Promise<PatchResult> {
+    return readPatch(await this.requireRepo(), from === null ? null : checkOid(from), checkOid(to), untracked === undefined ? undefined : checkOid(untracked));
   }
 
   async blame(file: string): Promise<BlameResult> {

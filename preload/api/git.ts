@@ -132,6 +132,10 @@ export interface StashInfo {
   readonly index: number;
   readonly oid: string;
   readonly message: string;
+  /** The commit it was made on (its first parent). */
+  readonly base: string;
+  /** The commit holding the untracked files it saved (its third parent), if any. */
+  readonly untracked?: string;
 }
 
 export interface DiscardResult {
@@ -204,6 +208,9 @@ export interface GitApi {
   push(arg: { readonly setUpstream: boolean }): Promise<GitStatus>;
   fileHistory(arg: { readonly path: string }): Promise<readonly FileHistoryEntry[]>;
   blame(arg: { readonly path: string }): Promise<BlameResult>;
-  /** The patch between two commits (from null: a root commit's whole content). */
-  patch(arg: { readonly from: string | null; readonly to: string }): Promise<PatchResult>;
+  /**
+   * The patch between two commits (from null: a root commit's whole content). `untracked`: a
+   * stash's untracked-files commit, whose files follow as new ones.
+   */
+  patch(arg: { readonly from: string | null; readonly to: string; readonly untracked?: string }): Promise<PatchResult>;
 }

@@ -196,3 +196,19 @@ test('any two files of the project in the diff editor, with images side by side'
   await expect(images.getByRole('img', { name: 'b.png (a.png)' })).toBeVisible();
   await expect(images.getByRole('img', { name: 'b.png (b.png)' })).toBeVisible();
 });
+
+test('a stash opens as a patch with the untracked files it saved', async ({ page, web }) => {
+  await makeRepository(web.project);
+  await writeFile(path.join(web.project, 'idea.md'), '# an untracked note\n');
+  await openSourceControl(page);
+  await page.getByRole('button', { name: 'Stash changes' }).click();
+  await page.getByRole('dialog', { name: 'Stash changes' }).getByRole('textbox').fill('try a note');
+  await page.keyboard.press('Enter');
+  const stashes = page.getByRole('region', { name: 'Stashes' });
+  await expect(stashes.getByText('stash@{0}: On main: try a note')).toBeVisible();
+  await stashes.getByRole('button', { name: 'Show stash@{0}' }).click();
+  const patch = page.getByRole('region', { name: 'Patch stash@{0}: On main: try a note' });
+  await expect(patch.getByText('2 files changed')).toBeVisible();
+  await expect(patch.locator('.d2h-ins').filter({ hasText: '# first hunk: a note at the top' })).toBeVisible();
+  await expect(patch.locator('.d2h-ins').filter({ hasText: '# an untracked note' })).toBeVisible();
+});

@@ -167,6 +167,15 @@ describe('GitService against real repositories', () => {
     const stashes = await service.stashes();
     assert.equal(stashes.length, 1);
     assert.match(stashes[0]?.message ?? '', /wip/);
+    // Its patch: the changed file and the untracked one it saved, from the commit it was made on.
+    const stash = stashes[0] as { oid: string; base: string; untracked?: string };
+    assert.equal(stash.base, repo.head());
+    assert.ok(stash.untracked, 'stashed with its untracked files');
+    const patch = await service.patch(stash.base, stash.oid, stash.untracked);
+    assert.deepEqual(patch.files.map((file) => file.path).sort(), ['extra.txt', 'train.py']);
+    assert.match(patch.patch, /^diff --git a\/train.py b\/train.py$/m);
+    assert.match(patch.patch, /^\+five$/m);
+    assert.match(patch.patch, /^diff --git a\/extra.txt b\/extra.txt\nnew file mode/m);
     status = repoStatus(await service.stashPop(0));
     assert.deepEqual(paths(status.unstaged), ['train.py']);
     assert.deepEqual(paths(status.untracked), ['extra.txt']);

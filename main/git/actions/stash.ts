@@ -3,15 +3,17 @@ import { ApiError } from '../../common';
 import type { Repository } from '../repository';
 
 export async function listStashes(repo: Repository): Promise<StashInfo[]> {
-  const result = await repo.run(['stash', 'list', '--format=%H%x00%gs']);
+  const result = await repo.run(['stash', 'list', '--format=%H%x00%gs%x00%P']);
   if (result.code !== 0) return [];
   return result.stdout
     .toString('utf8')
     .split('\n')
     .filter(Boolean)
     .map((line, index) => {
-      const [oid = '', message = ''] = line.split('\0');
-      return { index, oid, message };
+      const [oid = '', message = '', parents = ''] = line.split('\0');
+      // A stash's parents: the commit it was made on, the index, and (with -u) the untracked files.
+      const [base = '', , untracked] = parents.split(' ');
+      return { index, oid, message, base, ...(untracked && { untracked }) };
     });
 }
 

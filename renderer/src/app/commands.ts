@@ -124,6 +124,15 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   { id: 'git.stash', title: 'Git: Stash Changes', enabled: inRepository, run: () => useGit.getState().stash(undefined) },
+  {
+    id: 'git.showStash',
+    title: 'Git: Show Latest Stash',
+    enabled: () => inRepository() && useGit.getState().stashes.length > 0,
+    run: () => {
+      const latest = useGit.getState().stashes[0];
+      if (latest) useEditor.getState().openPatch(latest.base, latest.oid, `stash@{0}: ${latest.message}`, latest.untracked);
+    },
+  },
   { id: 'git.stashPop', title: 'Git: Pop Latest Stash', enabled: () => inRepository() && useGit.getState().stashes.length > 0, run: () => useGit.getState().stashPop(0) },
   {
     id: 'sync.compareWithServer',

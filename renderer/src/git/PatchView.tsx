@@ -34,7 +34,7 @@ function splitPatch(patch: string): FilePatch[] {
  * large files wait for a click, so the window never freezes. Any file opens in the diff editor.
  */
 export function PatchView({ tab }: { tab: PatchTab }) {
-  const { value: result, error } = useLoaded(() => api().git.patch({ from: tab.from, to: tab.to }), [tab.from, tab.to]);
+  const { value: result, error } = useLoaded(() => api().git.patch({ from: tab.from, to: tab.to, ...(tab.untracked && { untracked: tab.untracked }) }), [tab.from, tab.to, tab.untracked]);
   const [shown, setShown] = useState<ReadonlySet<string>>(new Set());
   const [all, setAll] = useState(false);
   const theme = useSettings((state) => state.settings.theme);

@@ -293,6 +293,7 @@ function Branches() {
 
 function Stashes() {
   const { stashes, busy, stash, stashPop, status } = useGit();
+  const openPatch = useEditor((state) => state.openPatch);
   const repo = repoStatus(status);
   const dirty = repo ? repo.staged.length + repo.unstaged.length + repo.untracked.length > 0 : false;
   return (
@@ -313,6 +314,9 @@ function Stashes() {
               {entry.index}
               {'}'}: {entry.message}
             </span>
+            <button type="button" className="button small" aria-label={`Show stash@{${entry.index}}`} title="Open its changes (untracked files too) as a patch" onClick={() => openPatch(entry.base, entry.oid, `stash@{${entry.index}}: ${entry.message}`, entry.untracked)}>
+              Show
+            </button>
             <button type="button" className="button small" disabled={busy !== null} aria-label={`Pop stash@{${entry.index}}`} onClick={() => void stashPop(entry.index)}>
               Pop
             </button>

@@ -18,7 +18,7 @@ export interface GitTabsSlice {
   openGraph(): void;
   openGitDiff(request: GitDiffRequest): void;
   openFileHistory(path: string): void;
-  openPatch(from: string | null, to: string, title: string): void;
+  openPatch(from: string | null, to: string, title: string, untracked?: string): void;
   openFolderCompare(path: string, other: CompareTarget): void;
 }
 
@@ -42,8 +42,8 @@ export const createGitTabsSlice: EditorSlice<GitTabsSlice> = (set) => ({
     set((state) => showTab(state, tab));
   },
 
-  openPatch(from, to, title) {
-    set((state) => showTab(state, { kind: 'patch', id: `patch:${from ?? 'root'}..${to}`, from, to, title }));
+  openPatch(from, to, title, untracked) {
+    set((state) => showTab(state, { kind: 'patch', id: `patch:${from ?? 'root'}..${to}`, from, to, title, ...(untracked && { untracked }) }));
   },
 
   openFolderCompare(path, other) {

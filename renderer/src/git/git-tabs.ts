@@ -40,6 +40,8 @@ export interface PatchTab {
   readonly id: string;
   readonly from: string | null;
   readonly to: string;
+  /** A stash's untracked-files commit, shown after the rest as new files. */
+  readonly untracked?: string;
   readonly title: string;
 }
 
