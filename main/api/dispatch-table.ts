@@ -72,6 +72,7 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'git.blame': (session, arg) => session.git.blame(arg.path),
   'git.patch': (session, arg) => session.git.patch(arg.from, arg.to, arg.untracked),
   'diff.compareFolders': (session, arg) => session.folders.compare(session.requireWorkspace().root, arg.path, arg.with),
+  'diff.copyAcross': (session, arg) => session.folders.copyAcross(session.requireWorkspace().root, arg.path, arg.with, arg.direction, arg.items),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

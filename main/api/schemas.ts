@@ -17,6 +17,14 @@ const commitId = z.string().regex(/^[0-9a-f]{4,64}$/i, 'must be a commit hash');
 /** A branch, tag or commit as the user picked it; git checks the rest, and a leading dash is refused there. */
 const refName = z.string().min(1).max(1000);
 const pathList = z.array(relativePath.min(1)).min(1).max(100_000);
+const compareTarget = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('local'), path: relativePath }), z.strictObject({ kind: z.literal('server') })]);
+const compareEntry = z.strictObject({
+  path: relativePath,
+  kind: z.enum(['file', 'dir', 'symlink', 'other']),
+  size: z.number().nonnegative(),
+  mtimeMs: z.number(),
+  linkTarget: z.string().max(4096).optional(),
+});
 const lineRanges = z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).max(100_000);
 
 /**
@@ -107,9 +115,12 @@ export const schemas = {
   'git.fileHistory': z.strictObject({ path: relativePath.min(1) }),
   'git.blame': z.strictObject({ path: relativePath.min(1) }),
   'git.patch': z.strictObject({ from: commitId.nullable(), to: commitId, untracked: commitId.optional() }),
-  'diff.compareFolders': z.strictObject({
+  'diff.compareFolders': z.strictObject({ path: relativePath, with: compareTarget }),
+  'diff.copyAcross': z.strictObject({
     path: relativePath,
-    with: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('local'), path: relativePath }), z.strictObject({ kind: z.literal('server') })]),
+    with: compareTarget,
+    direction: z.enum(['left-to-right', 'right-to-left']),
+    items: z.array(z.strictObject({ path: relativePath.min(1), left: compareEntry.optional(), right: compareEntry.optional() })).min(1).max(100_000),
   }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

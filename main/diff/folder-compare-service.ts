@@ -1,11 +1,12 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import type { CompareEntry, CompareTarget, FolderCompareResult } from '../../preload/api';
+import type { CompareEntry, CompareTarget, CopyAcrossItem, CopyAcrossReport, CopyDirection, FolderCompareResult } from '../../preload/api';
 import { ApiError, type TaskRegistry } from '../common';
 import type { RemoteContextSource } from '../explorer';
 import { execCommand } from '../ssh';
 import { hashLocalFile, hashRemoteFiles, loadIgnoreRules, scanLocal, scanRemote, type IgnoreRules } from '../sync';
 import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace';
+import { copyAcross, type CompareSide } from './copy-across';
 import { compareListings, settleWithHashes } from './folder-compare';
 
 /** Local files hashed at once. */
@@ -63,6 +64,23 @@ export class FolderCompareService {
       const [a, b] = await Promise.all([hashLocal(leftDir, quick.needHash), hashRemoteFiles(client, sftp, remoteDir, quick.needHash, { sizes })]);
       return { left: relative || '.', right: `${context.target}:${remoteDir}`, rows: settleWithHashes(quick.rows, a, b), hashed: quick.needHash.length };
     });
+  }
+
+  /** Copies compared paths from one side to the other (copy-across.ts has the rules), as a task with progress and Cancel. */
+  async copyAcross(root: string, folder: string, other: CompareTarget, direction: CopyDirection, items: readonly CopyAcrossItem[]): Promise<CopyAcrossReport> {
+    const relative = toWorkspaceRelative(parseWorkspacePath(folder));
+    for (const [index, item] of items.entries()) parseWorkspacePath(item.path, `items.${index}.path`);
+    const left: CompareSide = { kind: 'local', dir: await this.localFolder(root, relative), label: relative || 'the project' };
+    let right: CompareSide;
+    if (other.kind === 'local') {
+      const otherRelative = toWorkspaceRelative(parseWorkspacePath(other.path, 'with.path'));
+      right = { kind: 'local', dir: await this.localFolder(root, otherRelative), label: otherRelative || 'the project' };
+    } else {
+      const context = await this.remote.remoteContext();
+      right = { kind: 'server', dir: relative === '' ? context.remoteRoot : `${context.remoteRoot}/${relative}`, label: context.hostLabel, context, workspaceDir: relative };
+    }
+    const [from, to] = direction === 'left-to-right' ? [left, right] : [right, left];
+    return this.tasks.run({ title: `Copying to ${to.label}`, unit: 'files' }, (task) => copyAcross(from, to, items, direction, task));
   }
 
   private async localFolder(root: string, relative: string): Promise<string> {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { type FileHandle, lstat, mkdir, open, readlink, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { RemoteTransferReport } from '../../preload/api';
-import { ApiError, fail, fromFsError, type TaskHandle, TEMP_MARKER } from '../common';
-import { parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace';
+import { ApiError, fromFsError, type TaskHandle, TEMP_MARKER } from '../common';
+import { ensureRealFolder, parseWorkspacePath, resolveInWorkspace, toWorkspaceRelative } from '../workspace';
 import { hashLocalFile, stampOf } from '../sync';
 import { joinRelative, mirroredPath, recordSyncedFile, unchangedSinceBase } from './remote-base';
 import { readRemoteFile, type SftpSession } from '../sftp';
@@ -31,7 +31,7 @@ export async function downloadRemote(ctx: RemoteContext, session: SftpSession, p
   const { signal } = task;
   const destRelative = toWorkspaceRelative(parseWorkspacePath(toDir, 'toDir'));
   const destination = await resolveInWorkspace(ctx.localRoot, toDir, { followFinal: false, argument: 'toDir' });
-  await ensureLocalFolder(ctx.localRoot, destRelative);
+  await ensureRealFolder(ctx.localRoot, destRelative, 'toDir');
 
   const walk = await walkRemoteSelection(session, picked, signal);
   const skipped: Skip[] = [...walk.skipped];
@@ -119,24 +119,6 @@ async function settleAll(promises: readonly Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(promises);
   const failed = results.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
-}
-
-/** The destination folder and every folder above it must be real folders inside the project, never links. */
-async function ensureLocalFolder(root: string, relative: string): Promise<void> {
-  let current = root;
-  for (const segment of relative === '' ? [] : relative.split('/')) {
-    current = path.join(current, segment);
-    const stats = await lstat(current).catch(() => null);
-    if (stats === null) {
-      await mkdir(current).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fromFsError(error, 'create the folder', relative);
-      });
-    } else if (stats.isSymbolicLink()) {
-      fail('bad-argument', `${relative} is reached through the symbolic link ${path.relative(root, current)}; Labdesk never writes through a link. Choose the folder it points at instead.`, 'toDir');
-    } else if (!stats.isDirectory()) {
-      fail('not-a-directory', `${relative} is a file here, not a folder; choose a folder to download into.`, 'toDir');
-    }
-  }
 }
 
 async function makeFolder(local: string, entry: WalkedEntry): Promise<'made' | 'exists' | string> {

@@ -14,3 +14,4 @@ export * from './sync-types';
 export * from './target-spec';
 export * from './transfer/transfer';
 export * from './watch/sync-watcher';
+export { ensureRemoteDir, lstatRemote } from './remote/remote-ops';

@@ -6,3 +6,4 @@ export * from './project-settings';
 export * from './watch-workspace';
 export * from './workspace-path';
 export * from './workspace';
+export * from './real-folder';

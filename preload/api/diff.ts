@@ -34,6 +34,24 @@ export interface FolderCompareResult {
   readonly hashed: number;
 }
 
+/** Which way a folder compare copies: the left side's version onto the right, or back. */
+export type CopyDirection = 'left-to-right' | 'right-to-left';
+
+/** One path to copy, with what the compare saw on each side (absent: nothing there). */
+export interface CopyAcrossItem {
+  readonly path: string;
+  readonly left?: CompareEntry;
+  readonly right?: CompareEntry;
+}
+
+export interface CopyAcrossReport {
+  readonly files: number;
+  readonly folders: number;
+  readonly bytes: number;
+  /** Paths left as they were, each with why (changed since the compare, a link, a failure). */
+  readonly skipped: ReadonlyArray<{ readonly path: string; readonly message: string }>;
+}
+
 export interface DiffApi {
   /**
    * Compares a folder of the project (workspace-relative, '' for the root) with another folder
@@ -41,4 +59,10 @@ export interface DiffApi {
    * rules; symlinks are compared as links and never followed.
    */
   compareFolders(arg: { readonly path: string; readonly with: CompareTarget }): Promise<FolderCompareResult>;
+  /**
+   * Copies compared paths (files, and folders as folders) from one side to the other with sync's
+   * rules: only where each side is still what the compare saw, atomically, never through or over
+   * a link, never deleting; between the project and the server the copy is recorded as in sync.
+   */
+  copyAcross(arg: { readonly path: string; readonly with: CompareTarget; readonly direction: CopyDirection; readonly items: readonly CopyAcrossItem[] }): Promise<CopyAcrossReport>;
 }

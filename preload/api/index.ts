@@ -126,6 +126,7 @@ export const METHOD_NAMES = [
   'git.blame',
   'git.patch',
   'diff.compareFolders',
+  'diff.copyAcross',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 

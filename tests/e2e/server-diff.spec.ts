@@ -42,4 +42,17 @@ test("a file here against the server's copy, in the diff editor", async ({ page,
   await expect(compared.getByRole('row', { name: /^configs only here/ })).toBeVisible();
   await compared.getByRole('button', { name: 'Compare train.py' }).click();
   await expect(page.getByRole('tab', { name: 'train.py (on gpu1 ↔ here)' })).toHaveAttribute('aria-selected', 'true');
+
+  // Copy across: the server's note here, and this train.py over the server's (asks first).
+  await page.getByRole('tab', { name: 'Project ↔ server' }).click();
+  await compared.getByRole('button', { name: 'Copy server-notes.txt here' }).click();
+  await expect(page.getByRole('status', { name: 'Copy result' })).toContainText('Copied 1 file here.');
+  await expect(compared.getByRole('row', { name: /server-notes\.txt/ })).toHaveCount(0);
+  expect(await readFile(path.join(web.project, 'server-notes.txt'), 'utf8')).toBe('only on the server\n');
+  await compared.getByRole('button', { name: 'Copy train.py to the server' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Replace 1 file on the server?' });
+  await confirm.getByRole('button', { name: 'Replace' }).click();
+  await expect(page.getByRole('status', { name: 'Copy result' })).toContainText('Copied 1 file to the server.');
+  await expect(compared.getByRole('row', { name: /train\.py/ })).toHaveCount(0);
+  expect(await readFile(path.join(web.remote, 'train.py'), 'utf8')).toBe(await readFile(path.join(web.project, 'train.py'), 'utf8'));
 });

@@ -1,6 +1,9 @@
 import { useState } from 'react';
-import type { CompareRow } from '../../../preload/api';
+import type { CompareRow, CopyAcrossReport, CopyDirection } from '../../../preload/api';
 import { api } from '../api/client';
+import { errorMessage } from '../api/errors';
+import { ask } from '../state/dialog-store';
+import { planCopy } from './copy-items';
 import { formatBytes } from '../app/format';
 import { useEditor } from '../state/editor-store';
 import { useSync } from '../sync/sync-store';
@@ -14,7 +17,9 @@ const join = (folder: string, path: string) => (folder === '' ? path : `${folder
 /**
  * Two folders side by side, meld's way: every path with its state (same, only here, only there,
  * modified, type changed), same rows hidden by default, and any file pair opening in the diff
- * editor. Links are shown as links (a server's data/ is never entered).
+ * editor. Links are shown as links (a server's data/ is never entered). Any file or folder copies
+ * to the other side (→ and ←), with sync's rules (main/diff/copy-across.ts); a copy that would
+ * replace files asks first, and what was left alone is listed with why.
  */
 export function FolderCompareView({ tab }: { tab: FolderCompareTab }) {
   const [round, setRound] = useState(0);
@@ -22,6 +27,8 @@ export function FolderCompareView({ tab }: { tab: FolderCompareTab }) {
   const [hideSame, setHideSame] = useState(true);
   const openGitDiff = useEditor((state) => state.openGitDiff);
   const target = useSync((state) => state.status.target);
+  const [copying, setCopying] = useState(false);
+  const [copied, setCopied] = useState<{ report: CopyAcrossReport; to: string } | { error: string } | null>(null);
 
   if (error) return <p className="editor-message" role="alert">{error}</p>;
   if (!result) return <p className="editor-message">Comparing {tab.path || 'the project'}… (progress and Cancel are in the status bar)</p>;
@@ -36,6 +43,41 @@ export function FolderCompareView({ tab }: { tab: FolderCompareTab }) {
       return;
     }
     openGitDiff({ path: join(tab.with.path, row.path), oldPath: here, left: { kind: 'worktree' }, right: { kind: 'worktree' }, leftLabel: tab.path || 'project', rightLabel: tab.with.path || 'project' });
+  };
+  const leftName = tab.with.kind === 'server' ? 'here' : tab.path || 'the project';
+  const rightName = tab.with.kind === 'server' ? 'the server' : tab.with.path || 'the project';
+  const copy = async (row: CompareRow, direction: CopyDirection) => {
+    const plan = planCopy(result.rows, row, direction);
+    if (!plan) return;
+    const to = direction === 'left-to-right' ? rightName : leftName;
+    if (plan.replacing > 0) {
+      const files = plan.replacing === 1 ? '1 file' : `${plan.replacing} files`;
+      const where = to === 'here' ? 'here' : to === 'the server' ? 'on the server' : `in ${to}`;
+      const choice = await ask(`Replace ${files} ${where}?`, `${row.path}: ${files} will be replaced by the version${plan.replacing === 1 ? '' : 's'} from ${direction === 'left-to-right' ? leftName : rightName}. Anything changed since this compare is left as it is.`, [
+        { label: 'Replace', value: 'replace', primary: true },
+        { label: 'Cancel', value: 'cancel' },
+      ]);
+      if (choice !== 'replace') return;
+    }
+    setCopying(true);
+    try {
+      const report = await api().diff.copyAcross({ path: tab.path, with: tab.with, direction, items: plan.items });
+      setCopied({ report, to });
+    } catch (error) {
+      setCopied({ error: errorMessage(error) });
+    } finally {
+      setCopying(false);
+      setRound((value) => value + 1);
+    }
+  };
+  const copyButton = (row: CompareRow, direction: CopyDirection) => {
+    if (!planCopy(result.rows, row, direction)) return null;
+    const to = direction === 'left-to-right' ? rightName : leftName;
+    return (
+      <button type="button" className="button small" disabled={copying} aria-label={`Copy ${row.path} ${to === 'here' ? 'here' : `to ${to}`}`} title={`Copy to ${to}`} onClick={() => void copy(row, direction)}>
+        {direction === 'left-to-right' ? '→' : '←'}
+      </button>
+    );
   };
   const describe = (entry: CompareRow['left']) => (entry ? (entry.kind === 'file' ? formatBytes(entry.size) : entry.kind === 'symlink' ? `→ ${entry.linkTarget ?? ''}` : entry.kind) : '—');
 
@@ -56,6 +98,24 @@ export function FolderCompareView({ tab }: { tab: FolderCompareTab }) {
           Compare again
         </button>
       </div>
+      {copied && 'error' in copied && (
+        <p className="editor-message" role="alert">
+          {copied.error}
+        </p>
+      )}
+      {copied && 'report' in copied && (
+        <div className="copy-report" role="status" aria-label="Copy result">
+          Copied {copied.report.files} file{copied.report.files === 1 ? '' : 's'}
+          {copied.report.folders > 0 && ` and ${copied.report.folders} folder${copied.report.folders === 1 ? '' : 's'}`} {copied.to === 'here' ? 'here' : `to ${copied.to}`}.
+          {copied.report.skipped.length > 0 && (
+            <ul role="alert" aria-label="Left as they were">
+              {copied.report.skipped.map((skip) => (
+                <li key={skip.path}>{skip.message}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       {rows.length === 0 ? (
         <p className="editor-message">{result.rows.length === 0 ? 'Both folders are empty.' : 'The folders are the same.'}</p>
       ) : (
@@ -66,6 +126,7 @@ export function FolderCompareView({ tab }: { tab: FolderCompareTab }) {
               <th scope="col">State</th>
               <th scope="col">Left</th>
               <th scope="col">Right</th>
+              <th scope="col">Copy</th>
             </tr>
           </thead>
           <tbody>
@@ -83,6 +144,10 @@ export function FolderCompareView({ tab }: { tab: FolderCompareTab }) {
                 <td>{STATE_WORDS[row.state]}</td>
                 <td>{describe(row.left)}</td>
                 <td>{describe(row.right)}</td>
+                <td className="copy-cell">
+                  {copyButton(row, 'left-to-right')}
+                  {copyButton(row, 'right-to-left')}
+                </td>
               </tr>
             ))}
           </tbody>
