@@ -4,6 +4,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { parseCommitObject } from './commit-object';
 import type { Commit, CommitShape, CommitSource, ReadHistoryOptions, Ref, RepoRefs } from './commit-source';
+import { historyFs } from './history-fs';
 import { walkOrder } from './walk-order';
 import { sortRefs } from './ref-order';
 
@@ -82,6 +83,7 @@ export class IsomorphicSource implements CommitSource {
 
   async *commits(refs: RepoRefs, options: ReadHistoryOptions = {}): AsyncIterable<readonly Commit[]> {
     const dir = this.root;
+    const fs = await historyFs(path.join(this.root, '.git'));
     const shallow = await this.shallowBoundary();
     const stashes = new Set(refs.refs.filter((ref) => ref.kind === 'stash').map((ref) => ref.oid));
     const tips = [...new Set([...(refs.head ? [refs.head] : []), ...refs.refs.map((ref) => ref.oid)])];
