@@ -1,4 +1,4 @@
-import { GraphLayout, graphLines, LOOKAHEAD, openRepository, SettledOrder, type Commit, type CommitShape, type Ref } from '../git';
+import { GraphLayout, graphLines, LOOKAHEAD, OidIds, openRepository, SettledOrder, type Commit, type CommitShape, type Ref } from '../git';
 import { ApiError } from '../common';
 
 export interface GraphCommandOptions {
@@ -32,7 +32,9 @@ export async function runGraphCommand(repoDir: string, options: GraphCommandOpti
   const refs = await source.refs();
   const labels = new Map<string, Ref[]>();
   for (const ref of refs.refs) labels.set(ref.oid, [...(labels.get(ref.oid) ?? []), ref]);
-  let layout = new GraphLayout();
+  // One id per hash, given as git's output is parsed, shared by the order and the layout.
+  const ids = new OidIds();
+  let layout = new GraphLayout(ids);
   const limit = options.limit ?? Infinity;
   const out: string[] = [];
   const flush = () => {
@@ -61,10 +63,10 @@ export async function runGraphCommand(repoDir: string, options: GraphCommandOpti
     flush();
   };
   // The top N rows of the whole graph need the walk's first N plus the look-ahead.
-  const readOptions = Number.isFinite(limit) ? { limit: limit + LOOKAHEAD } : {};
+  const readOptions = { ids, ...(Number.isFinite(limit) && { limit: limit + LOOKAHEAD }) };
   // JSON rows need only the shape (no subjects), which git reads from its commit-graph alone.
   const batches: AsyncIterable<readonly (Commit | CommitShape)[]> = options.json ? source.shapes(refs, readOptions) : source.commits(refs, readOptions);
-  const order = new SettledOrder<Commit | CommitShape>();
+  const order = new SettledOrder<Commit | CommitShape>(undefined, ids);
   for await (const batch of batches) {
     print(order.push(batch));
     if (layout.rows >= limit) return 0;
@@ -73,7 +75,7 @@ export async function runGraphCommand(repoDir: string, options: GraphCommandOpti
   if ('rest' in end) print(end.rest);
   else {
     process.stderr.write(`labdesk: a commit dated before its parent came late in git's walk; rows from ${end.changedFrom + 1} on are printed again below, in the right order\n`);
-    layout = new GraphLayout();
+    layout = new GraphLayout(ids);
     const kept = end.all.slice(0, end.changedFrom);
     layout.add(kept);
     print(end.all.slice(end.changedFrom));

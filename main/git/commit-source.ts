@@ -1,3 +1,5 @@
+import type { OidIds } from './graph/oid-ids';
+
 /**
  * The history of a repository as the graph needs it, whatever reads it: the system git
  * (git-cli-source.ts) or isomorphic-git where no git is installed (isomorphic-source.ts). Both
@@ -18,6 +20,9 @@ export interface CommitShape {
   readonly parents: readonly string[];
   /** A stash entry is shown as its own kind, with its first parent only (the index and untracked commits are internal). */
   readonly kind: 'commit' | 'stash';
+  /** Its id and its parents' in the OidIds table the read was given (ReadHistoryOptions.ids), if any. */
+  readonly id?: number;
+  readonly parentIds?: readonly number[];
 }
 
 export interface Commit extends CommitShape {
@@ -54,6 +59,8 @@ export interface ReadHistoryOptions {
   /** At most this many commits (the newest first). */
   readonly limit?: number;
   readonly signal?: AbortSignal;
+  /** Name each shape's commit and parents in this table as they are parsed (`id`, `parentIds`). */
+  readonly ids?: OidIds;
 }
 
 export interface CommitSource {

@@ -1,5 +1,5 @@
 import type { Commit, CommitShape, CommitSource, ReadHistoryOptions, Ref, RefKind, RepoRefs } from './commit-source';
-import { COMMIT_RECORD, LOG_FORMAT, LogParser, SHAPE_FORMAT, SHAPE_RECORD, type LogRecord } from './log-parser';
+import { COMMIT_RECORD, LOG_FORMAT, LogParser, SHAPE_FORMAT, shapeRecord, type LogRecord } from './log-parser';
 import { firstLines, gitOutput, runGit, spawnGit } from './run-git';
 import { ApiError } from '../common';
 import { sortRefs } from './ref-order';
@@ -53,7 +53,7 @@ export class GitCliSource implements CommitSource {
   }
 
   shapes(refs: RepoRefs, options: ReadHistoryOptions = {}): AsyncIterable<readonly CommitShape[]> {
-    return this.stream(refs, SHAPE_FORMAT, SHAPE_RECORD, options);
+    return this.stream(refs, SHAPE_FORMAT, shapeRecord(options.ids), options);
   }
 
   async details(oids: readonly string[]): Promise<Commit[]> {
@@ -124,7 +124,7 @@ function stashRows<T extends CommitShape>(commits: readonly T[], stashes: Readon
       continue;
     }
     for (const internal of commit.parents.slice(1)) hidden.add(internal);
-    rows.push({ ...commit, kind: 'stash', parents: commit.parents.slice(0, 1) });
+    rows.push({ ...commit, kind: 'stash', parents: commit.parents.slice(0, 1), ...(commit.parentIds && { parentIds: commit.parentIds.slice(0, 1) }) });
   }
   return rows;
 }

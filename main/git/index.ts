@@ -5,3 +5,4 @@ export * from './graph/graph-text';
 export * from './open-repository';
 export * from './git-service';
 export * from './graph/settled-order';
+export * from './graph/oid-ids';

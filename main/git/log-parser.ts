@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Commit, CommitShape, Person } from './commit-source';
+import type { OidIds } from './graph/oid-ids';
 
 /**
  * The `git log` format the history is read with: one field per NUL, and `-z` ends each commit
@@ -16,13 +17,19 @@ export interface LogRecord<T> {
 }
 
 export const COMMIT_RECORD: LogRecord<Commit> = { fields: 9, decode: (fields) => toCommit(fields) };
-export const SHAPE_RECORD: LogRecord<CommitShape> = {
-  fields: 2,
-  decode: (fields) => {
-    const parents = fields[1] as string;
-    return { oid: fields[0] as string, parents: parents === '' ? [] : parents.split(' '), kind: 'commit' };
-  },
-};
+/** Shapes; with a table, each named by id as it is parsed (the only look-up of its hash). */
+export function shapeRecord(ids?: OidIds): LogRecord<CommitShape> {
+  return {
+    fields: 2,
+    decode: (fields) => {
+      const oid = fields[0] as string;
+      const list = fields[1] as string;
+      const parents = list === '' ? [] : list.split(' ');
+      if (!ids) return { oid, parents, kind: 'commit' };
+      return { oid, parents, kind: 'commit', id: ids.idOf(oid), parentIds: parents.map((parent) => ids.idOf(parent)) };
+    },
+  };
+}
 
 /**
  * Turns `git log -z --format=LOG_FORMAT` output into commits as it streams in: feed it chunks,
@@ -60,9 +67,10 @@ export class LogParser<T = Commit> {
       this.fields.push(data.slice(start, nul));
       start = nul + 1;
       if (this.fields.length === FIELDS) {
-        // The last field's NUL is the record's terminator (-z).
+        // The last field's NUL is the record's terminator (-z). decode reads the fields at once,
+        // so the array is reused for the next record (one array less per commit).
         commits.push(this.record.decode(this.fields));
-        this.fields = [];
+        this.fields.length = 0;
       }
     }
     this.rest = data.slice(start);

@@ -1,3 +1,5 @@
+import { OidIds } from './oid-ids';
+
 /**
  * The commit graph's lanes, laid out row by row as commits arrive (children before parents).
  *
@@ -25,6 +27,9 @@ export const NODE = -1;
 export interface LaidCommit {
   readonly oid: string;
   readonly parents: readonly string[];
+  /** Ids in the table the layout was given, when the reader named them already (OidIds). */
+  readonly id?: number;
+  readonly parentIds?: readonly number[];
 }
 
 export interface GraphEdge {
@@ -44,10 +49,21 @@ export interface GraphRow {
 /** Rows between checkpoints of the open lanes. */
 const CHECKPOINT = 64;
 const OPEN = 0x7fffffff;
+/** A column waiting for nothing. */
+const FREE = -1;
 
 export class GraphLayout {
   private readonly oids: string[] = [];
-  private readonly rowOf = new Map<string, number>();
+  /**
+   * Each commit named so far (laid out, or waited for as a parent) gets a small id, so what is
+   * kept per commit lives in typed arrays: one map look-up per name instead of several maps.
+   */
+  /** Per id: its row, or -1 while it is only waited for. */
+  private rowOfId = new Int32Array(1024).fill(-1);
+  /** Per id: the leftmost column waiting for it, or -1. */
+  private firstWaitingColumn = new Int32Array(1024).fill(-1);
+  /** Per id with more than one column waiting for it (rare: two lines meeting): the others, in column order. */
+  private readonly otherWaitingColumns = new Map<number, number[]>();
   private laneOf = new Int32Array(1024);
   private colorOf = new Int32Array(1024);
   /** Row r's own edges are triples [edgeStart[r], edgeStart[r + 1]); the first `endsOf[r]` of them end in its dot. */
@@ -69,15 +85,16 @@ export class GraphLayout {
   private checkpointStart: number[] = [0];
   private checkpointLanes = new Int32Array(1024);
   private checkpointCount = 0;
-  /** The commit each column waits for (null: free), and that column's lane id. */
-  private readonly waiting: Array<string | null> = [];
+  /** The commit (id) each column waits for (FREE: none), and that column's lane id. */
+  private readonly waiting: number[] = [];
   private readonly waitingLane: number[] = [];
-  /** Columns waiting for each commit, in column order. */
-  private readonly waitingFor = new Map<string, number[]>();
   private readonly laneColor: number[] = [];
   private nextColor = 0;
   /** The widest the graph has been (columns). */
   width = 0;
+
+  /** `ids`: the table the commits' ids come from (shared with the reader and SettledOrder), if they carry them. */
+  constructor(private readonly ids = new OidIds()) {}
 
   get rows(): number {
     return this.oids.length;
@@ -85,7 +102,7 @@ export class GraphLayout {
 
   /** Lays out the next commits (in order: children before parents). A commit seen before is ignored. */
   add(commits: Iterable<LaidCommit>): void {
-    for (const commit of commits) if (!this.rowOf.has(commit.oid)) this.addOne(commit);
+    for (const commit of commits) this.addOne(commit);
   }
 
   /** The commit's column in row `index` (what `labdesk graph --json` prints). */
@@ -126,24 +143,47 @@ export class GraphLayout {
   }
 
   indexOf(oid: string): number | undefined {
-    return this.rowOf.get(oid);
+    const id = this.ids.get(oid);
+    const row = id === undefined || id >= this.rowOfId.length ? -1 : (this.rowOfId[id] as number);
+    return row === -1 ? undefined : row;
+  }
+
+  /** The id's slots exist (ids may come from the reader, given out in any order). */
+  private room(id: number): number {
+    if (id >= this.rowOfId.length) {
+      const size = Math.max(id + 1, this.rowOfId.length * 2);
+      this.rowOfId = grow(this.rowOfId, size, -1);
+      this.firstWaitingColumn = grow(this.firstWaitingColumn, size, -1);
+    }
+    return id;
+  }
+
+  /** The columns waiting for `id`, in column order (a fresh array). */
+  private columnsWaitingFor(id: number): number[] {
+    const first = this.firstWaitingColumn[id] as number;
+    if (first === -1) return [];
+    const others = this.otherWaitingColumns.get(id);
+    return others ? [first, ...others] : [first];
   }
 
   private addOne(commit: LaidCommit): void {
     const { waiting, laneColor } = this;
+    const id = this.room(commit.id ?? this.ids.idOf(commit.oid));
+    if (this.rowOfId[id] !== -1) return; // laid out already
     const row = this.oids.length;
     this.reserve(row + 1);
     this.oids.push(commit.oid);
-    this.rowOf.set(commit.oid, row);
+    this.rowOfId[id] = row;
     this.firstLaneAt[row] = this.lanes;
     if (row % CHECKPOINT === 0) this.checkpoint(row / CHECKPOINT);
 
     // The lanes that wait for this commit end in its dot; the first of them is its lane.
     let lane = -1;
     let ends = 0;
-    const columns = this.waitingFor.get(commit.oid);
-    if (columns) {
-      this.waitingFor.delete(commit.oid);
+    if (this.firstWaitingColumn[id] !== -1) {
+      const columns = this.columnsWaitingFor(id);
+      this.firstWaitingColumn[id] = -1;
+      this.otherWaitingColumns.delete(id);
       lane = columns[0] as number;
       for (const column of columns) {
         this.edge(column, NODE, laneColor[column] as number);
@@ -162,30 +202,33 @@ export class GraphLayout {
     // The first parent continues in this lane, unless a lane to the left already waits for it
     // (a branch rejoining its base: the fork is drawn there). A lane to the right waiting for
     // it moves into this one, so the older line keeps the leftmost column.
-    const [first, ...others] = commit.parents;
+    const { parents, parentIds } = commit;
+    const parentId = (at: number) => this.room(parentIds?.[at] ?? this.ids.idOf(parents[at] as string));
+    const first = parents.length > 0 ? parentId(0) : -1;
     let firstColumn = lane;
     this.moverOf[row] = -1;
-    if (first !== undefined) {
-      const waitingAt = this.waitingFor.get(first)?.[0] ?? -1;
+    if (first !== -1) {
+      const waitingAt = this.firstWaitingColumn[first] as number;
       if (waitingAt !== -1 && waitingAt < lane) firstColumn = waitingAt;
       else if (waitingAt > lane) {
         this.moverOf[row] = this.waitingLane[waitingAt] as number;
         this.closeLane(waitingAt, row);
       }
     }
-    if (first !== undefined) {
+    if (first !== -1) {
       if (firstColumn === lane) this.openLane(lane, first, color, row);
       this.edge(NODE, firstColumn, color);
     }
-    for (const parent of others) {
-      let column = this.waitingFor.get(parent)?.[0] ?? -1;
+    for (let at = 1; at < parents.length; at++) {
+      const parent = parentId(at);
+      let column = this.firstWaitingColumn[parent] as number;
       if (column === -1) {
         column = this.freeColumn();
         this.openLane(column, parent, this.nextColor++, row);
       }
       this.edge(NODE, column, laneColor[column] as number);
     }
-    while (waiting.length > 0 && waiting[waiting.length - 1] === null) {
+    while (waiting.length > 0 && waiting[waiting.length - 1] === FREE) {
       waiting.pop();
       laneColor.pop();
       this.waitingLane.pop();
@@ -199,19 +242,20 @@ export class GraphLayout {
   }
 
   private freeColumn(): number {
-    const column = this.waiting.indexOf(null);
+    const column = this.waiting.indexOf(FREE);
     return column === -1 ? this.waiting.length : column;
   }
 
-  /** A lane in `column` waiting for `oid`, opened below row `row`. */
-  private openLane(column: number, oid: string, color: number, row: number): void {
-    this.waiting[column] = oid;
+  /** A lane in `column` waiting for commit `id`, opened below row `row`. */
+  private openLane(column: number, commit: number, color: number, row: number): void {
+    this.waiting[column] = commit;
     this.laneColor[column] = color;
-    const columns = this.waitingFor.get(oid);
-    if (!columns) this.waitingFor.set(oid, [column]);
+    const first = this.firstWaitingColumn[commit] as number;
+    if (first === -1) this.firstWaitingColumn[commit] = column;
     else {
-      columns.push(column);
-      columns.sort((a, b) => a - b);
+      const columns = [first, ...(this.otherWaitingColumns.get(commit) ?? []), column].sort((a, b) => a - b);
+      this.firstWaitingColumn[commit] = columns[0] as number;
+      this.otherWaitingColumns.set(commit, columns.slice(1));
     }
     const id = this.lanes++;
     if (id >= this.laneFrom.length) {
@@ -230,23 +274,21 @@ export class GraphLayout {
 
   /** The lane in `column` ends at row `row` (in its dot, or moving left). */
   private closeLane(column: number, row: number): void {
-    const oid = this.waiting[column];
-    if (oid !== null && oid !== undefined) {
-      const columns = this.waitingFor.get(oid);
-      if (columns) {
-        const left = columns.filter((candidate) => candidate !== column);
-        if (left.length > 0) this.waitingFor.set(oid, left);
-        else this.waitingFor.delete(oid);
-      }
+    const id = this.waiting[column];
+    if (id !== undefined && id !== FREE) {
+      const left = this.columnsWaitingFor(id).filter((candidate) => candidate !== column);
+      this.firstWaitingColumn[id] = left[0] ?? -1;
+      if (left.length > 1) this.otherWaitingColumns.set(id, left.slice(1));
+      else this.otherWaitingColumns.delete(id);
     }
-    this.waiting[column] = null;
+    this.waiting[column] = FREE;
     this.laneTo[this.waitingLane[column] as number] = row;
   }
 
   /** The lanes open at the top of checkpoint row `index * CHECKPOINT`. */
   private checkpoint(index: number): void {
     for (let column = 0; column < this.waiting.length; column++) {
-      if (this.waiting[column] === null) continue;
+      if (this.waiting[column] === FREE) continue;
       if (this.checkpointCount >= this.checkpointLanes.length) this.checkpointLanes = grow(this.checkpointLanes, this.checkpointLanes.length * 2);
       this.checkpointLanes[this.checkpointCount++] = this.waitingLane[column] as number;
     }
@@ -272,8 +314,9 @@ export class GraphLayout {
   }
 }
 
-function grow<T extends Int32Array | Uint32Array | Uint16Array>(array: T, size: number): T {
+function grow<T extends Int32Array | Uint32Array | Uint16Array>(array: T, size: number, fill = 0): T {
   const bigger = new (array.constructor as new (length: number) => T)(size);
+  if (fill !== 0) bigger.fill(fill);
   bigger.set(array);
   return bigger;
 }

@@ -1,4 +1,5 @@
 import type { CommitShape } from '../commit-source';
+import { OidIds } from './oid-ids';
 
 /**
  * Commits read ahead of the rows settled, so a child that comes a little after its parent in
@@ -32,9 +33,8 @@ export class SettledOrder<T extends CommitShape> {
   private readonly ready = new MinHeap();
   /** A child came after its parent had settled: the order settled so far is wrong from somewhere. */
   private late = false;
-  // Per commit, by a small id given when it is first named (as a commit or as a parent): typed
-  // arrays instead of maps of objects, since 85k commits pass through here as fast as git walks.
-  private readonly ids = new Map<string, number>();
+  // Per commit, by its id in the shared OidIds table: typed arrays instead of maps of objects,
+  // since 85k commits pass through here as fast as git walks.
   /** Its position in the walk, or -1 while only named as a parent. */
   private readAt = new Int32Array(1024).fill(-1);
   /** Children read and not yet settled. */
@@ -46,7 +46,10 @@ export class SettledOrder<T extends CommitShape> {
   private parentIds = new Int32Array(2048);
   private parentCount = 0;
 
-  constructor(private readonly lookahead = LOOKAHEAD) {}
+  constructor(
+    private readonly lookahead = LOOKAHEAD,
+    private readonly ids = new OidIds(),
+  ) {}
 
   /** Reads the next commits of the walk; returns those that settled, in the graph's order. */
   push(commits: readonly T[]): T[] {
@@ -60,29 +63,25 @@ export class SettledOrder<T extends CommitShape> {
    */
   end(): { rest: T[] } | { all: T[]; changedFrom: number } {
     if (!this.late) return { rest: this.settle(Infinity) };
-    const all = kahnByPosition(this.read);
+    const all = kahnByPosition(this.read, this.ids);
     let changedFrom = 0;
     while (changedFrom < this.settledAt.length && this.settledAt[changedFrom] === all[changedFrom]) changedFrom++;
     return { all, changedFrom };
   }
 
-  private idOf(oid: string): number {
-    let id = this.ids.get(oid);
-    if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(oid, id);
-      if (id >= this.readAt.length) {
-        const size = this.readAt.length * 2;
-        this.readAt = grow(this.readAt, size, -1);
-        this.waiting = grow(this.waiting, size);
-        this.isSettled = grow(this.isSettled, size);
-      }
+  /** The id's slots exist (ids may come from the parser, given out in any order). */
+  private room(id: number): number {
+    if (id >= this.readAt.length) {
+      const size = Math.max(id + 1, this.readAt.length * 2);
+      this.readAt = grow(this.readAt, size, -1);
+      this.waiting = grow(this.waiting, size);
+      this.isSettled = grow(this.isSettled, size);
     }
     return id;
   }
 
   private readOne(commit: T): void {
-    const id = this.idOf(commit.oid);
+    const id = this.room(commit.id ?? this.ids.idOf(commit.oid));
     if (this.readAt[id] !== -1) return; // met twice
     const at = this.read.length;
     this.read.push(commit);
@@ -92,8 +91,9 @@ export class SettledOrder<T extends CommitShape> {
       this.parentStart = grow(this.parentStart, this.parentStart.length * 2);
     }
     this.idAt[at] = id;
-    for (const parent of commit.parents) {
-      const parentId = this.idOf(parent);
+    const { parents, parentIds } = commit;
+    for (let k = 0; k < parents.length; k++) {
+      const parentId = this.room(parentIds?.[k] ?? this.ids.idOf(parents[k] as string));
       if (this.isSettled[parentId] === 1) this.late = true;
       this.waiting[parentId] = (this.waiting[parentId] as number) + 1;
       if (this.parentCount >= this.parentIds.length) this.parentIds = grow(this.parentIds, this.parentIds.length * 2);
@@ -135,8 +135,8 @@ function grow<A extends Int32Array | Uint8Array>(array: A, size: number, fill = 
 }
 
 /** The graph's order of a whole walk at once (what `SettledOrder` streams): Kahn's algorithm, the earliest in the walk first. */
-export function kahnByPosition<T extends CommitShape>(walk: readonly T[]): T[] {
-  const order = new SettledOrder<T>(0);
+export function kahnByPosition<T extends CommitShape>(walk: readonly T[], ids?: OidIds): T[] {
+  const order = new SettledOrder<T>(0, ids);
   const settled = order.push(walk);
   const end = order.end();
   return 'rest' in end ? [...settled, ...end.rest] : end.all;

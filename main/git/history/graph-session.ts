@@ -3,6 +3,7 @@ import type { GraphRef, GraphRowData, GraphSearchField, GraphSummary } from '../
 import { ApiError } from '../../common';
 import type { Commit, CommitShape, CommitSource, Ref, RepoRefs } from '../commit-source';
 import { GraphLayout } from '../graph/graph-layout';
+import { OidIds } from '../graph/oid-ids';
 import { SettledOrder } from '../graph/settled-order';
 import { runGit } from '../run-git';
 
@@ -21,9 +22,11 @@ const FIRST_ROWS = 500;
  */
 export class GraphSession {
   readonly id = randomUUID();
-  private layout = new GraphLayout();
+  /** One id per commit hash, given as git's output is parsed and shared by the order and the layout. */
+  private readonly ids = new OidIds();
+  private layout = new GraphLayout(this.ids);
   /** git's walk, settled into the graph's order as it streams. */
-  private readonly order = new SettledOrder<CommitShape>();
+  private readonly order = new SettledOrder<CommitShape>(undefined, this.ids);
   private commits: CommitShape[] = [];
   /** Set once if a late child changed rows already served: the renderer drops what it has from there. */
   private changedFrom: number | undefined;
@@ -47,7 +50,7 @@ export class GraphSession {
   async start(): Promise<GraphSummary> {
     this.refs = await this.source.refs();
     for (const ref of this.refs.refs) this.labels.set(ref.oid, [...(this.labels.get(ref.oid) ?? []), ref]);
-    const iterator = this.source.shapes(this.refs, { signal: this.abort.signal })[Symbol.asyncIterator]();
+    const iterator = this.source.shapes(this.refs, { signal: this.abort.signal, ids: this.ids })[Symbol.asyncIterator]();
     // The first screen and more: the renderer asks for the top rows as soon as this returns.
     let more = true;
     while (more && this.layout.rows < FIRST_ROWS) more = await this.next(iterator);
@@ -166,7 +169,7 @@ export class GraphSession {
     this.done = true;
     const end = this.order.end();
     if ('rest' in end) return this.lay(end.rest);
-    this.layout = new GraphLayout();
+    this.layout = new GraphLayout(this.ids);
     this.commits = [];
     this.lay(end.all);
     this.changedFrom = end.changedFrom;
