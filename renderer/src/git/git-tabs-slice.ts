@@ -1,6 +1,7 @@
 import type { EditorSlice } from '../state/editor-store';
 import { showTab } from '../editor/tab-model';
 import type { CompareTarget } from '../../../preload/api';
+import { useGraph } from './graph-store';
 import { fileHistoryTabId, GRAPH_TAB_ID, gitDiffTabId, versionLabel, type DiffSide, type GitDiffTab } from './git-tabs';
 
 export interface GitDiffRequest {
@@ -24,6 +25,9 @@ export interface GitTabsSlice {
 
 export const createGitTabsSlice: EditorSlice<GitTabsSlice> = (set) => ({
   openGraph() {
+    // Ask main for the history now, not once the tab has rendered: the read overlaps the render.
+    const graph = useGraph.getState();
+    if (!graph.summary && !graph.error) void graph.open();
     set((state) => showTab(state, { kind: 'graph', id: GRAPH_TAB_ID }));
   },
 

@@ -42,6 +42,7 @@ interface GraphState {
 // The cache lives outside the state: 100k rows must not be copied on every update.
 let cache = new Map<number, GraphRowData>();
 const inFlight = new Set<string>();
+let opening: Promise<void> | null = null;
 
 export const useGraph = create<GraphState>((set, get) => ({
   summary: null,
@@ -51,15 +52,21 @@ export const useGraph = create<GraphState>((set, get) => ({
   compareBase: null,
   search: null,
 
-  async open() {
-    cache = new Map();
-    inFlight.clear();
-    try {
-      const summary = await api().git.openGraph({});
-      set({ summary, error: null, version: get().version + 1, search: null });
-    } catch (error) {
-      set({ summary: null, error: errorMessage(error) });
-    }
+  open() {
+    // The tab asks on click and the view on mount: one request serves both.
+    opening ??= (async () => {
+      cache = new Map();
+      inFlight.clear();
+      try {
+        const summary = await api().git.openGraph({});
+        set({ summary, error: null, version: get().version + 1, search: null });
+      } catch (error) {
+        set({ summary: null, error: errorMessage(error) });
+      } finally {
+        opening = null;
+      }
+    })();
+    return opening;
   },
 
   async reload() {
