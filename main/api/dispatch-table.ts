@@ -73,6 +73,10 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'git.patch': (session, arg) => session.git.patch(arg.from, arg.to, arg.untracked),
   'diff.compareFolders': (session, arg) => session.folders.compare(session.requireWorkspace().root, arg.path, arg.with),
   'diff.copyAcross': (session, arg) => session.folders.copyAcross(session.requireWorkspace().root, arg.path, arg.with, arg.direction, arg.items),
+  'journal.list': (session) => session.journal.list(),
+  'journal.search': (session, arg) => session.journal.search(arg.query, arg.tag),
+  'journal.create': (session, arg) => session.journal.create(arg.title, { ...(arg.tags && { tags: arg.tags }), ...(arg.runs && { runs: arg.runs }), ...(arg.body !== undefined && { body: arg.body }) }),
+  'journal.setField': (session, arg) => session.journal.setField(arg.path, arg.key, arg.value),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

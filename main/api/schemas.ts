@@ -122,5 +122,18 @@ export const schemas = {
     direction: z.enum(['left-to-right', 'right-to-left']),
     items: z.array(z.strictObject({ path: relativePath.min(1), left: compareEntry.optional(), right: compareEntry.optional() })).min(1).max(100_000),
   }),
+  'journal.list': nothing,
+  'journal.search': z.strictObject({ query: z.string().max(1000), tag: z.string().max(200).optional() }),
+  'journal.create': z.strictObject({
+    title: z.string().min(1).max(300),
+    tags: z.array(z.string().min(1).max(200)).max(100).optional(),
+    runs: z.array(z.string().min(1).max(200)).max(1000).optional(),
+    body: z.string().max(1_000_000).optional(),
+  }),
+  'journal.setField': z.strictObject({
+    path: relativePath.min(1),
+    key: z.enum(['title', 'tags', 'runs', 'commits']),
+    value: z.union([z.string().max(1000), z.array(z.string().min(1).max(200)).max(1000)]),
+  }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -4,6 +4,7 @@ import { RemoteExplorer } from '../explorer';
 import { SyncService } from '../sync';
 import { GitService } from '../git';
 import { FolderCompareService } from '../diff';
+import { JournalService } from '../journal';
 import { indexFiles, type MoveToTrash, watchWorkspace, Workspace, type WorkspaceWatcher } from '../workspace';
 import { EventBus, fail, TaskRegistry } from '../common';
 import { PromptBroker } from './prompt-broker';
@@ -41,6 +42,7 @@ export class Session {
   readonly git: GitService;
   /** Folder compare, here and against the active server. */
   readonly folders: FolderCompareService;
+  readonly journal: JournalService;
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
 
@@ -60,6 +62,7 @@ export class Session {
     this.remote = new RemoteExplorer(this.sync, this.tasks);
     this.git = new GitService(this.events, this.tasks);
     this.folders = new FolderCompareService(this.sync, this.tasks);
+    this.journal = new JournalService(this.events);
   }
 
   info(): AppInfo {
@@ -87,8 +90,12 @@ export class Session {
     // The active server belonged to the previous folder.
     await this.sync.setRoot(next.root);
     await this.git.setRoot(next.root);
+    await this.journal.setRoot(next.root);
     try {
-      this.watcher = await watchWorkspace(next.root, (changes: FileChange[]) => this.events.emit('workspace.changed', { changes }));
+      this.watcher = await watchWorkspace(next.root, (changes: FileChange[]) => {
+        this.events.emit('workspace.changed', { changes });
+        this.journal.filesChanged(changes);
+      });
     } catch (error) {
       // Without a watcher everything still works; only outside edits are not noticed live.
       this.events.emit('notification', {

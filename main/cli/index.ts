@@ -102,6 +102,25 @@ export function buildProgram(): Command {
       });
     });
 
+  program
+    .command('journal')
+    .description("the project's journal (Markdown entries in LOCAL_DIR/journal/): `labdesk journal LOCAL_DIR search QUERY`")
+    .argument('<local_dir>', 'the project folder')
+    .argument('<action>', 'search: full-text search over titles, tags, bodies, run ids and commit hashes')
+    .argument('<query...>', 'words to find (prefix and typo tolerant; all must match)')
+    .option('--tag <tag>', 'only entries with this tag')
+    .option('--json', 'one JSON object per hit: {"path","title","score","created","tags","runs","snippet"}')
+    .addHelpText('after', '\nExit status: 0 when something matched, 1 when nothing did, 2 on a bad folder or action.')
+    .action(async (localDir: string, action: string, query: string[], options: { tag?: string; json?: boolean }) => {
+      if (action !== 'search') {
+        process.stderr.write(`labdesk: journal knows one action, search (not "${action}"): labdesk journal ${localDir} search QUERY\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const { runJournalSearch } = await import('./journal-command');
+      process.exitCode = await runJournalSearch(localDir, query.join(' '), { json: options.json === true, ...(options.tag !== undefined && { tag: options.tag }) });
+    });
+
   return program;
 }
 

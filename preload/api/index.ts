@@ -14,6 +14,7 @@
 import type { AppApi, Notification, PromptRequest, PromptsApi, SettingsApi, TaskProgress, TasksApi } from './app';
 import type { DiffApi } from './diff';
 import type { GitApi, GraphSummary } from './git';
+import type { JournalApi } from './journal';
 import type { RemoteApi } from './remote';
 import type { SyncApi, SyncStatus } from './sync';
 import type { FileChange, WorkspaceApi, WorkspaceInfo } from './workspace';
@@ -23,6 +24,7 @@ export * from './app';
 export * from './diff';
 export * from './errors';
 export * from './git';
+export * from './journal';
 export * from './remote';
 export * from './sync';
 export * from './workspace';
@@ -39,6 +41,7 @@ export interface LabdeskApi {
   remote: RemoteApi;
   git: GitApi;
   diff: DiffApi;
+  journal: JournalApi;
   prompts: PromptsApi;
 }
 
@@ -58,6 +61,8 @@ export interface LabdeskEvents {
   'git.changed': { readonly reason: 'action' | 'outside' };
   /** More of the open graph is laid out. */
   'git.graph': GraphSummary;
+  /** Journal entries were written or removed (here, by hand or by another tool). */
+  'journal.changed': { readonly paths: readonly string[] };
 }
 
 export type EventName = keyof LabdeskEvents;
@@ -127,6 +132,10 @@ export const METHOD_NAMES = [
   'git.patch',
   'diff.compareFolders',
   'diff.copyAcross',
+  'journal.list',
+  'journal.search',
+  'journal.create',
+  'journal.setField',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 
@@ -141,6 +150,7 @@ export const EVENT_NAMES = [
   'sync.status',
   'git.changed',
   'git.graph',
+  'journal.changed',
 ] as const satisfies readonly EventName[];
 
 type MethodNameOf<T> = {
