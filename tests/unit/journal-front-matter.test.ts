@@ -57,7 +57,7 @@ describe('journal front matter (the yaml package, never gray-matter)', () => {
     assert.match(next, /runs:\n {2}- r-20261207-1\n {2}- r-20261207-2\n---\n# LR sweep/);
     assert.ok(next.endsWith('Body with a --- line inside is fine.\n---\n'));
     const titled = withField(entry, 'title', 'LR sweep, take 2');
-    assert.match(titled, /^title: LR sweep, take 2   # short$/m, 'the comment after the value stays');
+    assert.match(titled, /^title: LR sweep, take 2 {3}# short$/m, 'the comment after the value stays');
     assert.equal(withField(entry, 'tags', ['a', 'b']).split('\n')[4], 'tags: [a, b]', 'a flow list stays a flow list');
     assert.match(withField(entry, 'commits', ['4f2a9c1']), /runs:\n {2}- r-20261207-1\ncommits:\n {2}- 4f2a9c1\n---\n/, 'a new key goes at the end');
     assert.throws(() => withField('---\ntags: [a\n---\nbody', 'tags', ['x']), /malformed \(line \d+/);
