@@ -51,7 +51,16 @@ export class JournalIndex {
   }
 }
 
-function snippet(body: string, terms: readonly string[]): string {
+/** The body as a reader sees it, for snippets: headings' #, emphasis, code ticks and link targets dropped. */
+function plainText(markdown: string): string {
+  return markdown
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/^#{1,6}\s+/gm, '')
+    .replace(/(\*\*|__|\*|`)/g, '');
+}
+
+function snippet(markdown: string, terms: readonly string[]): string {
+  const body = plainText(markdown);
   const lower = body.toLowerCase();
   const at = terms.map((term) => lower.indexOf(term.toLowerCase())).filter((index) => index >= 0).sort((a, b) => a - b)[0];
   const flat = (text: string) => text.replace(/\s+/g, ' ').trim();

@@ -1,7 +1,7 @@
 import { useUi } from '../state/ui-store';
 import { shortcutLabel } from './shortcuts';
 
-/** Icons with accessible names; later features (Server, Source control, Journal, Runs) add theirs. */
+/** Icons with accessible names; later features (Runs, Monitor) add theirs. */
 export function ActivityBar() {
   const { view, sideBarOpen, showView, toggleSideBar, openPicker } = useUi();
   return (
@@ -40,6 +40,18 @@ export function ActivityBar() {
       >
         <svg viewBox="0 0 24 24" aria-hidden="true">
           <path d="M7 4v10 M7 14a3 3 0 1 0 0.01 0 M17 7a3 3 0 1 0 0.01 0 M17 10c0 4-10 2-10 6 M7 4a1 1 0 1 0 0.01 0" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+        </svg>
+      </button>
+      <button
+        type="button"
+        className="activity-button"
+        aria-label="Journal"
+        title="Journal: notes tied to runs and commits"
+        aria-pressed={view === 'journal' && sideBarOpen}
+        onClick={() => (view === 'journal' && sideBarOpen ? toggleSideBar() : showView('journal'))}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M6 3h11a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H6z M6 3v18 M9 8h6 M9 12h6" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" strokeLinecap="round" />
         </svg>
       </button>
       <div className="activity-spacer" />

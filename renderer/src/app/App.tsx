@@ -11,6 +11,7 @@ import { QuickOpen } from '../picker/QuickOpen';
 import { StatusBar } from '../status/StatusBar';
 import { ServerView } from '../sync/ServerView';
 import { SourceControlView } from '../git/SourceControlView';
+import { JournalView } from '../journal/JournalView';
 import { SyncDialogs } from '../sync/SyncDialogs';
 import { useConnection } from '../state/connection-store';
 import { useUi } from '../state/ui-store';
@@ -40,7 +41,7 @@ export function App() {
         <ActivityBar />
         {sideBarOpen && (
           <aside className="side-bar" aria-label="Side bar">
-            {!workspace ? <WelcomeView /> : view === 'server' ? <ServerView /> : view === 'git' ? <SourceControlView /> : <FilesView />}
+            {!workspace ? <WelcomeView /> : view === 'server' ? <ServerView /> : view === 'git' ? <SourceControlView /> : view === 'journal' ? <JournalView /> : <FilesView />}
           </aside>
         )}
         <main className="main-area">

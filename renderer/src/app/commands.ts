@@ -11,6 +11,7 @@ import * as remote from '../remote/remote-actions';
 import { useRemoteTree } from '../remote/remote-tree-store';
 import { repoStatus, useGit } from '../git/git-store';
 import { promptText } from '../state/dialog-store';
+import { newJournalEntry } from '../journal/JournalView';
 
 export interface Command {
   readonly id: string;
@@ -124,6 +125,8 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   { id: 'git.stash', title: 'Git: Stash Changes', enabled: inRepository, run: () => useGit.getState().stash(undefined) },
+  { id: 'journal.show', title: 'Show Journal', enabled: hasWorkspace, run: () => useUi.getState().showView('journal') },
+  { id: 'journal.new', title: 'Journal: New Entry…', enabled: hasWorkspace, run: () => newJournalEntry() },
   {
     id: 'git.showStash',
     title: 'Git: Show Latest Stash',

@@ -6,6 +6,7 @@ import { useTasks } from '../state/tasks-store';
 import { useWorkspace } from '../state/workspace-store';
 import { useSync } from '../sync/sync-store';
 import { useGit } from '../git/git-store';
+import { useJournal } from '../journal/journal-store';
 import { useGraph } from '../git/graph-store';
 import { runCommand } from './commands';
 
@@ -42,6 +43,7 @@ export function wireEvents(api: Api): void {
     useSync.getState().reset();
     void useSync.getState().load();
     useGit.getState().reset();
+    useJournal.setState({ loaded: false, entries: [], hits: null, query: '', tag: '' });
     useGraph.getState().reset();
     void useGit.getState().refresh();
   });
@@ -57,6 +59,7 @@ export function wireEvents(api: Api): void {
       });
   });
   api.on('git.graph', (summary) => useGraph.getState().applySummary(summary));
+  api.on('journal.changed', () => void useJournal.getState().load());
   api.on('sync.status', (status) => useSync.getState().setStatus(status));
   void useSync.getState().refreshStatus();
   api.on('notification', (notification) => {

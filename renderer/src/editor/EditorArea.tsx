@@ -9,6 +9,7 @@ import { GraphView } from '../git/GraphView';
 import { FileHistoryView } from '../git/FileHistoryView';
 import { PatchView } from '../git/PatchView';
 import { FolderCompareView } from '../git/FolderCompareView';
+import { JournalPreview } from '../journal/JournalPreview';
 import { TabBar } from './TabBar';
 
 function formatSize(bytes: number): string {
@@ -115,6 +116,7 @@ export function EditorArea() {
         {tab?.kind === 'file-history' && <FileHistoryView key={tab.id} path={tab.path} />}
         {tab?.kind === 'patch' && <PatchView key={tab.id} tab={tab} />}
         {tab?.kind === 'folder-compare' && <FolderCompareView key={tab.id} tab={tab} />}
+        {tab?.kind === 'journal-preview' && <JournalPreview key={tab.id} tab={tab} />}
       </div>
     </section>
   );

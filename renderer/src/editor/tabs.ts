@@ -1,5 +1,6 @@
 import { baseName } from '../files/tree-rows';
 import type { FileHistoryTab, FolderCompareTab, GitDiffTab, GraphTab, PatchTab } from '../git/git-tabs';
+import type { JournalPreviewTab } from '../journal/journal-tabs';
 import type { RemoteDiffTab, RemoteFileTab } from '../remote/remote-tabs';
 import type { EditedFile } from './edited-file';
 import { updateTabs, type TabsState } from './tab-model';
@@ -21,7 +22,7 @@ export interface DiffTab {
   readonly path: string;
 }
 
-export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab | FileHistoryTab | PatchTab | FolderCompareTab;
+export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab | FileHistoryTab | PatchTab | FolderCompareTab | JournalPreviewTab;
 
 export const fileTabId = (path: string) => `file:${path}`;
 export const diffTabId = (path: string) => `disk-diff:${path}`;
@@ -46,6 +47,8 @@ export function tabTitle(tab: Tab): string {
       return tab.title;
     case 'folder-compare':
       return `${tab.path || 'Project'} ↔ ${tab.with.kind === 'server' ? 'server' : tab.with.path || 'project'}`;
+    case 'journal-preview':
+      return `${baseName(tab.path)} (preview)`;
   }
 }
 

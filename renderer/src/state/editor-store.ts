@@ -3,6 +3,7 @@ import { createDiskDiffSlice, type DiskDiffSlice } from '../editor/disk-diff-sli
 import { createFileTabsSlice, type FileTabsSlice } from '../editor/file-tabs-slice';
 import { createTabsSlice, type TabsSlice } from '../editor/tabs-slice';
 import { createGitTabsSlice, type GitTabsSlice } from '../git/git-tabs-slice';
+import { createJournalTabsSlice, type JournalTabsSlice } from '../journal/journal-tabs';
 import { createRemoteDiffSlice, type RemoteDiffSlice } from '../remote/remote-diff-slice';
 import { createRemoteFileSlice, type RemoteFileSlice } from '../remote/remote-file-slice';
 
@@ -11,7 +12,7 @@ import { createRemoteFileSlice, type RemoteFileSlice } from '../remote/remote-fi
  * because they share the tab list (a diff tab closes with its file tab, saving all covers every
  * kind) and components subscribe to `useEditor` as a whole.
  */
-export type EditorState = TabsSlice & FileTabsSlice & DiskDiffSlice & RemoteFileSlice & RemoteDiffSlice & GitTabsSlice;
+export type EditorState = TabsSlice & FileTabsSlice & DiskDiffSlice & RemoteFileSlice & RemoteDiffSlice & GitTabsSlice & JournalTabsSlice;
 
 /** A slice sees (and may set) the whole editor state, so slices can call each other through `get()`. */
 export type EditorSlice<T> = StateCreator<EditorState, [], [], T>;
@@ -23,6 +24,7 @@ export const useEditor = create<EditorState>()((...args) => ({
   ...createRemoteFileSlice(...args),
   ...createRemoteDiffSlice(...args),
   ...createGitTabsSlice(...args),
+  ...createJournalTabsSlice(...args),
 }));
 
 // Components import the tab types and helpers from here, as before the split.

@@ -1,0 +1,68 @@
+import { useMemo, type MouseEvent } from 'react';
+import { api } from '../api/client';
+import { useLoaded } from '../git/use-loaded';
+import { useEditor } from '../state/editor-store';
+import { notify } from '../state/notifications-store';
+import { useJournal } from './journal-store';
+import type { JournalPreviewTab } from './journal-tabs';
+import { renderJournalMarkdown } from './render-markdown';
+
+/**
+ * A journal entry rendered: its fields (date, tags, runs, commits) above the Markdown. Links to
+ * other entries open them here, `commit:<hash>` selects the commit in the graph, web links open
+ * outside the window; `run:<id>` links wait for runs (they say so).
+ */
+export function JournalPreview({ tab }: { tab: JournalPreviewTab }) {
+  const entry = useJournal((state) => state.entries.find((candidate) => candidate.path === tab.path));
+  // Read again whenever the entry changes on disk (its mtime is in the list).
+  const { value: file, error } = useLoaded(() => api().workspace.read({ path: tab.path }), [tab.path, entry?.mtimeMs]);
+  const html = useMemo(() => (file?.kind === 'text' ? renderJournalMarkdown(file.text) : ''), [file]);
+  const openPreview = useEditor((state) => state.openJournalPreview);
+
+  if (error) return <p className="editor-message" role="alert">{error}</p>;
+  if (!file) return <p className="editor-message">Reading {tab.path}…</p>;
+
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const link = (event.target as HTMLElement).closest('a');
+    const href = link?.getAttribute('href');
+    if (!link || !href) return;
+    event.preventDefault();
+    if (/^https?:/i.test(href)) return void window.open(href, '_blank', 'noopener');
+    if (/^commit:/i.test(href)) return void openCommit(href.slice('commit:'.length));
+    if (/^run:/i.test(href)) return void notify('info', `${href.slice(4)} is a run; runs open here once the Runs view exists.`, { source: tab.path });
+    // A relative link: another entry (or file) of the project, from the journal folder.
+    const target = new URL(href, `file:///${tab.path}`).pathname.slice(1);
+    if (target.toLowerCase().endsWith('.md') && target.startsWith('journal/')) openPreview(decodeURIComponent(target));
+    else void useEditor.getState().openFile(decodeURIComponent(target));
+  };
+
+  return (
+    <article className="journal-preview" aria-label={`Preview of ${entry?.title ?? tab.path}`}>
+      {entry && (
+        <header className="journal-fields">
+          <h1>{entry.title}</h1>
+          <p className="hint">
+            {entry.created}
+            {entry.tags.length > 0 && ` · ${entry.tags.join(', ')}`}
+            {entry.runs.length > 0 && ` · runs: ${entry.runs.join(', ')}`}
+            {entry.commits.length > 0 && ` · commits: ${entry.commits.map((oid) => oid.slice(0, 8)).join(', ')}`}
+          </p>
+          {entry.error && (
+            <p role="alert">
+              The front matter has an error on line {entry.error.line}: {entry.error.message}. Labdesk does not change this file until it is fixed.
+            </p>
+          )}
+        </header>
+      )}
+      {/* Sanitized by DOMPurify after markdown-it (which escapes raw HTML). */}
+      <div className="journal-body" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />
+    </article>
+  );
+}
+
+async function openCommit(oid: string): Promise<void> {
+  const { useGraph } = await import('../git/graph-store');
+  useEditor.getState().openGraph();
+  await useGraph.getState().open();
+  await useGraph.getState().selectOid(oid);
+}
