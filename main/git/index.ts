@@ -6,3 +6,4 @@ export * from './open-repository';
 export * from './git-service';
 export * from './graph/settled-order';
 export * from './graph/oid-ids';
+export { runGit, type GitResult } from './run-git';

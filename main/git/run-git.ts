@@ -38,9 +38,9 @@ export function spawnGit(cwd: string, args: readonly string[], signal?: AbortSig
 }
 
 /** Runs git to the end; rejects only when git cannot be started (GitNotInstalled) or is cancelled. */
-export function runGit(cwd: string, args: readonly string[], options: { signal?: AbortSignal; input?: string | Buffer } = {}): Promise<GitResult> {
+export function runGit(cwd: string, args: readonly string[], options: { signal?: AbortSignal; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnGit(cwd, args, options.signal);
+    const child = spawnGit(cwd, args, options.signal, options.env);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
