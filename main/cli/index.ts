@@ -103,6 +103,50 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('run')
+    .description('push LOCAL_DIR to TARGET, record the exact code, and start COMMAND there in tmux; prints the run id')
+    .argument('<local_dir>', 'the project folder')
+    .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir')
+    .argument('<command...>', 'after --: one shell command line as it is, or words quoted one by one')
+    .option('--launcher <launcher>', 'tmux (default) or slurm', 'tmux')
+    .option('--entry <id>', 'the journal entry the run belongs to (journal/….md)')
+    .option('-i, --identity <file>', 'private key to use')
+    .option('--known-hosts <file>', 'known_hosts file to check the host key against')
+    .option('--accept-new', 'trust and remember the host key of a server seen for the first time')
+    .option('--json', 'print {"id","status"}')
+    .addHelpText('after', '\nReturns once the run is launched. Exit status: 0 launched, 3 sync conflicts remain (nothing launched), 1 error.')
+    .action(async (localDir: string, target: string, command: string[], options: { launcher: string; entry?: string; identity?: string; knownHosts?: string; acceptNew?: boolean; json?: boolean }) => {
+      if (options.launcher !== 'tmux' && options.launcher !== 'slurm') throw new InvalidArgumentError('--launcher must be tmux or slurm.');
+      const { runRunCommand } = await import('./run-command');
+      process.exitCode = await runRunCommand(localDir, target, command, {
+        launcher: options.launcher,
+        json: options.json === true,
+        acceptNew: options.acceptNew === true,
+        ...(options.entry !== undefined && { entry: options.entry }),
+        ...(options.identity !== undefined && { identity: options.identity }),
+        ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),
+      });
+    });
+
+  program
+    .command('runs')
+    .description("LOCAL_DIR's recorded runs, each refreshed from its server")
+    .argument('<local_dir>', 'the project folder')
+    .option('-i, --identity <file>', 'private key to use')
+    .option('--known-hosts <file>', 'known_hosts file to check the host key against')
+    .option('--accept-new', 'trust and remember the host key of a server seen for the first time')
+    .option('--json', 'one object per run: {"id","status","exitCode","command","commit","dirty","target","startedAt","endedAt"}')
+    .action(async (localDir: string, options: { identity?: string; knownHosts?: string; acceptNew?: boolean; json?: boolean }) => {
+      const { runRunsCommand } = await import('./run-command');
+      process.exitCode = await runRunsCommand(localDir, {
+        json: options.json === true,
+        acceptNew: options.acceptNew === true,
+        ...(options.identity !== undefined && { identity: options.identity }),
+        ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),
+      });
+    });
+
+  program
     .command('journal')
     .description("the project's journal (Markdown entries in LOCAL_DIR/journal/): `labdesk journal LOCAL_DIR search QUERY`")
     .argument('<local_dir>', 'the project folder')

@@ -16,6 +16,8 @@ const targetSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
   user: z.string().min(1).optional(),
   identityFile: z.string().min(1).optional(),
+  /** Run before (or in front of) every run's command: `conda activate x`, `source .venv/bin/activate`, `pipenv run`. */
+  environment: z.string().min(1).max(1000).optional(),
 });
 
 const projectSchema = z.strictObject({

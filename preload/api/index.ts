@@ -26,6 +26,7 @@ export * from './errors';
 export * from './git';
 export * from './journal';
 export * from './remote';
+export * from './runs';
 export * from './sync';
 export * from './workspace';
 

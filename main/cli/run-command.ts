@@ -1,0 +1,146 @@
+import { readdir } from 'node:fs/promises';
+import type { RunRecord } from '../../preload/api';
+import { ApiError } from '../common';
+import { runGit } from '../git';
+import { execCommand, shellCommand } from '../ssh';
+import { configFilesNamed, environmentFiles } from '../runs/run-inputs';
+import { listRuns, newRunId, saveRun, writeNewRun } from '../runs/run-store';
+import { settleStatus } from '../runs/run-status';
+import { launchInTmux, readRunFacts, type RemoteExec } from '../runs/tmux-launcher';
+import { snapshotCode, type CodeSnapshot } from '../runs/code-snapshot';
+import { EXIT_CONFLICTS, EXIT_ERROR, openTarget, type SyncCommandOptions } from './sync-command';
+
+export interface RunCommandOptions extends Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> {
+  readonly launcher: 'tmux' | 'slurm';
+  readonly entry?: string;
+  readonly json: boolean;
+}
+
+/**
+ * `labdesk run LOCAL_DIR TARGET -- COMMAND...`: pushes the code (stops if conflicts remain),
+ * records the run with its exact code in journal/runs/<id>/, starts it on the target, and
+ * returns as soon as it is launched, printing its id. One argument after `--` is a shell command
+ * line as it is (`-- "python train.py && python eval.py"`); several are quoted word by word.
+ */
+export async function runRunCommand(localDir: string, targetSpec: string, argv: readonly string[], options: RunCommandOptions): Promise<number> {
+  if (argv.length === 0) throw new ApiError({ code: 'bad-argument', message: 'Give the command to run after --: labdesk run DIR TARGET -- python train.py' });
+  if (options.launcher === 'slurm') throw new ApiError({ code: 'not-supported', message: 'The Slurm launcher is not available yet; use --launcher tmux.' });
+  const command = argv.length === 1 ? (argv[0] as string) : shellCommand(argv);
+  const opened = await openTarget(localDir, targetSpec, { ...options, scanWhileConnecting: true, prestartTarShell: false });
+  const { session, target } = opened;
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    // The server must have exactly this code before it runs.
+    const { prepareSync, executeSync } = await import('../sync/sync-engine');
+    const prepared = await prepareSync(session, { deleteRemote: false, ...(opened.firstLocalScan && { localScan: opened.firstLocalScan }) });
+    if (prepared.plan.halted) throw new ApiError({ code: 'internal', message: prepared.plan.halted });
+    const report = await executeSync(session, prepared, {});
+    if (report.errors.length > 0) {
+      for (const error of report.errors) err(`labdesk: ${error.message}`);
+      err('labdesk: the code could not be pushed; nothing was launched.');
+      return EXIT_ERROR;
+    }
+    if (report.conflicts.length > 0) {
+      for (const conflict of report.conflicts) err(`labdesk: conflict: ${conflict.path}: ${conflict.reason}`);
+      err(`labdesk: ${report.conflicts.length} file(s) differ on ${session.hostLabel} from what was last synced; resolve them first. Nothing was launched.`);
+      return EXIT_CONFLICTS;
+    }
+
+    const root = session.localRoot;
+    const code = await snapshotOrNone(root);
+    const id = newRunId(new Date());
+    const runDir = `${session.remoteRoot}/.labdesk/runs/${id}`;
+    const manifest = [...session.state.entries.values()].flatMap((entry) => (entry.kind === 'file' && entry.local?.hash ? [{ path: entry.path, sha256: entry.local.hash }] : [])).sort((a, b) => (a.path < b.path ? -1 : 1));
+    const configs = await configFilesNamed(root, command);
+    const lockFiles = await environmentFiles(root, await readdir(root));
+    let record: RunRecord = {
+      id,
+      status: 'launching',
+      exitCode: null,
+      command,
+      target: targetSpec,
+      host: session.hostLabel,
+      remoteRoot: session.remoteRoot,
+      runDir,
+      launcher: 'tmux',
+      session: null,
+      environment: target.environment ?? null,
+      entry: options.entry ?? null,
+      code: { commit: code.commit, branch: code.branch, dirty: code.dirty, patch: code.patch === '' ? null : 'code.patch', untracked: code.untracked, largeFiles: code.largeFiles },
+      configs,
+      environmentFiles: lockFiles,
+      manifest: 'manifest.json',
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      endedAt: null,
+    };
+    await writeNewRun(root, record, { patch: code.patch, configs, environmentFiles: lockFiles, manifest });
+    const exec: RemoteExec = (line, execOptions) => execCommand(opened.ssh.client, line, execOptions);
+    try {
+      const tmuxSession = await launchInTmux(exec, { runId: id, workDir: session.remoteRoot, runDir, command, ...(target.environment && { environment: target.environment }) }, session.hostLabel);
+      record = { ...record, session: tmuxSession };
+    } catch (error) {
+      record = { ...record, status: 'lost' };
+      await saveRun(root, record);
+      throw error;
+    }
+    await saveRun(root, record);
+    process.stdout.write(options.json ? `${JSON.stringify({ id, status: record.status })}\n` : `${id}\n`);
+    return 0;
+  } finally {
+    opened.ssh.close();
+  }
+}
+
+/** A folder that is not in a git repository still runs; its record says so (no commit, no patch). */
+async function snapshotOrNone(root: string): Promise<CodeSnapshot> {
+  const top = await runGit(root, ['rev-parse', '--show-toplevel']);
+  if (top.code !== 0) return { commit: null, branch: null, dirty: false, patch: '', untracked: [], largeFiles: [] };
+  return snapshotCode(top.stdout.toString('utf8').trim());
+}
+
+/**
+ * `labdesk runs LOCAL_DIR`: every recorded run, its status refreshed from its server (one exec per
+ * target for all its runs) and saved. A target that cannot be reached keeps its runs as they were
+ * (said on stderr). One line per run, or with --json one object per line.
+ */
+export async function runRunsCommand(localDir: string, options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> & { json: boolean }): Promise<number> {
+  const { realpath } = await import('node:fs/promises');
+  const root = await realpath(localDir).catch(() => {
+    throw new ApiError({ code: 'not-found', message: `${localDir} does not exist.` });
+  });
+  let runs = await listRuns(root);
+  const open = [...new Set(runs.filter((run) => !['succeeded', 'failed', 'stopped'].includes(run.status)).map((run) => run.target))];
+  for (const targetName of open) {
+    try {
+      const opened = await openTarget(root, targetName, options);
+      try {
+        const exec: RemoteExec = (line, execOptions) => execCommand(opened.ssh.client, line, execOptions);
+        const mine = runs.filter((run) => run.target === targetName);
+        const facts = await readRunFacts(exec, mine.map((run) => ({ id: run.id, runDir: run.runDir, ...(run.session && { session: run.session }) })));
+        const now = Date.now();
+        runs = await Promise.all(
+          runs.map(async (run) => {
+            if (run.target !== targetName) return run;
+            const next = settleStatus(run, facts.get(run.id), now);
+            if (next !== run) await saveRun(root, next);
+            return next;
+          }),
+        );
+      } finally {
+        opened.ssh.close();
+      }
+    } catch (error) {
+      process.stderr.write(`labdesk: ${targetName}: ${error instanceof Error ? error.message : String(error)} (its runs are shown as last seen)\n`);
+    }
+  }
+  for (const run of runs) {
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ id: run.id, status: run.status, exitCode: run.exitCode, command: run.command, commit: run.code.commit, dirty: run.code.dirty, target: run.target, startedAt: run.startedAt, endedAt: run.endedAt })}\n`);
+    } else {
+      const code = run.code.commit ? `${run.code.commit.slice(0, 8)}${run.code.dirty ? '+patch' : ''}` : 'no commit';
+      process.stdout.write(`${run.id}  ${run.status.padEnd(9)} ${run.exitCode === null ? '   ' : String(run.exitCode).padStart(3)}  ${run.target}  ${code}  ${run.command}\n`);
+    }
+  }
+  return 0;
+}

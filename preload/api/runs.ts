@@ -1,0 +1,44 @@
+/** Runs: a command launched on a target, recorded with its exact code in journal/runs/<id>/. */
+
+export type RunStatus = 'launching' | 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped' | 'lost';
+
+/** journal/runs/<id>/run.json. */
+export interface RunRecord {
+  readonly id: string;
+  readonly status: RunStatus;
+  readonly exitCode: number | null;
+  /** The command line, as the user gave it. */
+  readonly command: string;
+  /** The target as given: a name from .labdesk/project.json, or an ssh:// address. */
+  readonly target: string;
+  readonly host: string;
+  readonly remoteRoot: string;
+  /** `<remote root>/.labdesk/runs/<id>`: the wrapper, output.log, exit_code. */
+  readonly runDir: string;
+  readonly launcher: 'tmux' | 'slurm';
+  /** tmux session name (tmux -L labdesk), or the Slurm job id. */
+  readonly session: string | null;
+  readonly environment: string | null;
+  /** The journal entry it belongs to (journal/….md), if any. */
+  readonly entry: string | null;
+  readonly code: {
+    readonly commit: string | null;
+    readonly branch: string | null;
+    readonly dirty: boolean;
+    /** code.patch in the run's folder, when there were changes. */
+    readonly patch: string | null;
+    readonly untracked: readonly string[];
+    readonly largeFiles: ReadonlyArray<{ readonly path: string; readonly size: number; readonly sha256: string }>;
+  };
+  /** Config and list files the command names, copied into configs/. */
+  readonly configs: readonly string[];
+  /** Lock files of the environment (Pipfile.lock, requirements*.txt, …), copied into env/. */
+  readonly environmentFiles: readonly string[];
+  /** manifest.json: every synced file with its content hash, as the server had it at launch. */
+  readonly manifest: string;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  /** Set when the user asked to stop it. */
+  readonly stopRequested?: boolean;
+}
