@@ -3,11 +3,7 @@ import type { RunRecord } from '../../preload/api';
 import { ApiError } from '../common';
 import { runGit } from '../git';
 import { execCommand, shellCommand } from '../ssh';
-import { configFilesNamed, environmentFiles } from '../runs/run-inputs';
-import { listRuns, newRunId, saveRun, writeNewRun } from '../runs/run-store';
-import { settleStatus } from '../runs/run-status';
-import { launchInTmux, readRunFacts, type RemoteExec } from '../runs/tmux-launcher';
-import { snapshotCode, type CodeSnapshot } from '../runs/code-snapshot';
+import { type CodeSnapshot, configFilesNamed, environmentFiles, launchInTmux, listRuns, newRunId, readRunFacts, type RemoteExec, saveRun, settleStatus, snapshotCode, writeNewRun } from '../runs';
 import { EXIT_CONFLICTS, EXIT_ERROR, openTarget, type SyncCommandOptions } from './sync-command';
 
 export interface RunCommandOptions extends Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> {

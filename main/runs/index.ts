@@ -1,0 +1,7 @@
+/** main/runs: what other parts of main use. Import it from here, never from a file inside. */
+export * from './code-snapshot';
+export * from './run-inputs';
+export * from './run-status';
+export * from './run-store';
+export * from './run-wrapper';
+export * from './tmux-launcher';
