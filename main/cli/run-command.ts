@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import type { RunRecord } from '../../preload/api';
-import { ApiError } from '../common';
+import { ApiError, EventBus } from '../common';
+import { JournalService } from '../journal';
 import { runGit } from '../git';
 import { execCommand, shellCommand } from '../ssh';
 import { type CodeSnapshot, configFilesNamed, environmentFiles, launchInTmux, listRuns, newRunId, readRunFacts, type RemoteExec, saveRun, settleStatus, snapshotCode, writeNewRun } from '../runs';
@@ -43,6 +44,10 @@ export async function runRunCommand(localDir: string, targetSpec: string, argv: 
     }
 
     const root = session.localRoot;
+    // The entry is checked before anything runs: a run must not start and then fail to be filed.
+    const journal = options.entry === undefined ? null : new JournalService(new EventBus());
+    await journal?.setRoot(root);
+    const entry = options.entry === undefined ? null : await (journal as JournalService).findEntry(options.entry);
     const code = await snapshotOrNone(root);
     const id = newRunId(new Date());
     const runDir = `${session.remoteRoot}/.labdesk/runs/${id}`;
@@ -61,7 +66,7 @@ export async function runRunCommand(localDir: string, targetSpec: string, argv: 
       launcher: 'tmux',
       session: null,
       environment: target.environment ?? null,
-      entry: options.entry ?? null,
+      entry: entry?.path ?? null,
       code: { commit: code.commit, branch: code.branch, dirty: code.dirty, patch: code.patch === '' ? null : 'code.patch', untracked: code.untracked, largeFiles: code.largeFiles },
       configs,
       environmentFiles: lockFiles,
@@ -81,6 +86,7 @@ export async function runRunCommand(localDir: string, targetSpec: string, argv: 
       throw error;
     }
     await saveRun(root, record);
+    if (entry) await (journal as JournalService).addRun(entry.path, id);
     process.stdout.write(options.json ? `${JSON.stringify({ id, status: record.status })}\n` : `${id}\n`);
     return 0;
   } finally {

@@ -80,6 +80,27 @@ export class JournalService {
     return this.reload(relative);
   }
 
+  /**
+   * The entry a run belongs to, from what a person types: `journal/2026-12-07-lr.md`,
+   * `2026-12-07-lr.md` or `2026-12-07-lr`. Refused when missing or when its front matter is
+   * malformed (the run's id could not be added to it).
+   */
+  async findEntry(name: string): Promise<JournalEntry> {
+    await this.ready();
+    const base = name.replace(/^journal\//, '').replace(/\.md$/i, '');
+    const entry = this.entries.get(`${JOURNAL_DIR}/${base}.md`);
+    if (!entry) fail('not-found', `There is no journal entry ${name} (looked for ${JOURNAL_DIR}/${base}.md).`, 'entry');
+    if (entry.error) fail('bad-argument', `${entry.path} has malformed front matter (line ${entry.error.line}: ${entry.error.message}); fix it first.`, 'entry');
+    return entry;
+  }
+
+  /** Adds a run's id to an entry's `runs` (once). */
+  async addRun(relative: string, runId: string): Promise<JournalEntry> {
+    const entry = await this.findEntry(relative);
+    if (entry.runs.includes(runId)) return entry;
+    return this.setField(entry.path, 'runs', [...entry.runs, runId]);
+  }
+
   /** The workspace watcher saw these paths change: entries under journal/ are read again. */
   filesChanged(changes: readonly FileChange[]): void {
     const touched = changes.filter((change) => isEntryPath(change.path));

@@ -129,6 +129,21 @@ describe('labdesk run / runs (CLI) against a real sshd with tmux', { skip: !sshd
     assert.deepEqual([killed?.status, killed?.exitCode], ['failed', 129], 'the wrapper recorded the hang-up');
   });
 
+  it('--entry files the run in a journal entry (its runs field); a missing entry stops the launch', async () => {
+    await mkdir(path.join(local, 'journal'), { recursive: true });
+    await writeFile(path.join(local, 'journal/2026-12-07-lr.md'), '---\ntitle: LR\nruns: [] # filled by Labdesk\n---\nWhy: see the loss.\n');
+    const filed = JSON.parse((await cli('run', local, target(), ...auth(), '--json', '--entry', '2026-12-07-lr', '--', 'true')).stdout) as { id: string };
+    const text = await readFile(path.join(local, 'journal/2026-12-07-lr.md'), 'utf8');
+    assert.equal(text, `---\ntitle: LR\nruns: [ ${filed.id} ] # filled by Labdesk\n---\nWhy: see the loss.\n`.replace('[ ', '[').replace(' ]', ']'));
+    const record = JSON.parse(await readFile(path.join(local, 'journal', 'runs', filed.id, 'run.json'), 'utf8')) as RunRecord;
+    assert.equal(record.entry, 'journal/2026-12-07-lr.md');
+    const count = (await readdir(path.join(local, 'journal', 'runs'))).length;
+    const missing = await cli('run', local, target(), ...auth(), '--entry', 'no-such-entry', '--', 'true');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no journal entry no-such-entry/);
+    assert.equal((await readdir(path.join(local, 'journal', 'runs'))).length, count, 'nothing launched');
+  });
+
   it('conflicts on the server stop the launch: nothing runs, nothing is recorded', async () => {
     const before = (await readdir(path.join(local, 'journal', 'runs'))).length;
     await writeFile(path.join(remote, 'train.sh'), '#!/bin/sh\necho edited on the server\n');
