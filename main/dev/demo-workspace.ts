@@ -62,6 +62,9 @@ export async function writeDemoProject(layout: DemoLayout, server: DemoServer | 
     'models/__init__.py': 'from .resnet import build_model\n',
     'models/resnet.py':
       'def build_model(name: str = "resnet50", pretrained: bool = True):\n    """The torchvision model called `name`."""\n    import torchvision\n\n    return getattr(torchvision.models, name)(weights="DEFAULT" if pretrained else None)\n',
+    // A run to launch without PyTorch: a falling loss, one line per step (the metrics plot reads it).
+    'toy_train.py': TOY_TRAIN,
+    'configs/toy.yaml': 'lr: 0.05\nsteps: 60\n',
     // Sync state is per machine: never committed (the README's advice for every project).
     '.gitignore': '__pycache__/\noutput/\n.labdesk/state/\n',
   });
@@ -73,6 +76,22 @@ export async function writeDemoProject(layout: DemoLayout, server: DemoServer | 
     await rememberActiveTarget(layout.project, DEMO_TARGET);
   }
 }
+
+/** Needs only Python 3: reads its two settings from the YAML by hand, so no package is missing. */
+export const TOY_TRAIN = `"""A toy training loop for the Labdesk demo: the loss falls as exp(-lr * step), with noise."""
+import math
+import random
+import sys
+import time
+
+config = dict(line.split(":", 1) for line in open(sys.argv[1] if len(sys.argv) > 1 else "configs/toy.yaml") if ":" in line)
+lr, steps = float(config["lr"]), int(config["steps"])
+for step in range(1, steps + 1):
+    loss = 2.0 * math.exp(-lr * step) + random.uniform(0, 0.05)
+    print(f"step={step} loss={loss:.4f} acc: {1 - loss / 2.05:.3f}", flush=True)
+    time.sleep(0.5)
+print("done")
+`;
 
 function demoTarget(layout: DemoLayout, server: DemoServer) {
   return { host: '127.0.0.1', port: server.port, user: server.username, identityFile: server.clientKeyPath, remoteRoot: remotePath(layout.serverRoot) };
@@ -147,6 +166,11 @@ function demoReadme(layout: DemoLayout, server: DemoServer | null): string {
     '   Labdesk does not overwrite the server\'s edit. It reports a conflict; click it to compare',
     '   both versions and choose.',
     '4. Add a file in `configs/`: it is uploaded when you save it.',
+    '5. Launch a run on the server, recorded with its exact code: in another terminal,',
+    `   \`npx labdesk run ${layout.project} ${DEMO_TARGET} -- python3 toy_train.py configs/toy.yaml\``,
+    `   prints its id; \`npx labdesk runs ${layout.project}\` shows it running, then succeeded.`,
+    `   Its log is \`${path.join(layout.serverRoot, '.labdesk', 'runs', '<id>', 'output.log')}\`, its record`,
+    '   `journal/runs/<id>/` here. Write about it: *Journal: New Entry…* in the command palette.',
     '',
     'Stop the demo with Ctrl+C in its terminal. This folder stays; the server and its key go.',
     '',
