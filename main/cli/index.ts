@@ -108,18 +108,18 @@ export function buildProgram(): Command {
     .argument('<local_dir>', 'the project folder')
     .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir')
     .argument('<command...>', 'after --: one shell command line as it is, or words quoted one by one')
-    .option('--launcher <launcher>', 'tmux (default) or slurm', 'tmux')
+    .option('--launcher <launcher>', "tmux or slurm (default: the target's launcher, else tmux)")
     .option('--entry <id>', 'the journal entry the run belongs to (journal/….md)')
     .option('-i, --identity <file>', 'private key to use')
     .option('--known-hosts <file>', 'known_hosts file to check the host key against')
     .option('--accept-new', 'trust and remember the host key of a server seen for the first time')
     .option('--json', 'print {"id","status"}')
     .addHelpText('after', '\nReturns once the run is launched. Exit status: 0 launched, 3 sync conflicts remain (nothing launched), 1 error.')
-    .action(async (localDir: string, target: string, command: string[], options: { launcher: string; entry?: string; identity?: string; knownHosts?: string; acceptNew?: boolean; json?: boolean }) => {
-      if (options.launcher !== 'tmux' && options.launcher !== 'slurm') throw new InvalidArgumentError('--launcher must be tmux or slurm.');
+    .action(async (localDir: string, target: string, command: string[], options: { launcher?: string; entry?: string; identity?: string; knownHosts?: string; acceptNew?: boolean; json?: boolean }) => {
+      if (options.launcher !== undefined && options.launcher !== 'tmux' && options.launcher !== 'slurm') throw new InvalidArgumentError('--launcher must be tmux or slurm.');
       const { runRunCommand } = await import('./run-command');
       process.exitCode = await runRunCommand(localDir, target, command, {
-        launcher: options.launcher,
+        ...(options.launcher !== undefined && { launcher: options.launcher as 'tmux' | 'slurm' }),
         json: options.json === true,
         acceptNew: options.acceptNew === true,
         ...(options.entry !== undefined && { entry: options.entry }),

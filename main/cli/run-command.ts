@@ -4,11 +4,12 @@ import { ApiError, EventBus } from '../common';
 import { JournalService } from '../journal';
 import { runGit } from '../git';
 import { execCommand, shellCommand } from '../ssh';
-import { type CodeSnapshot, configFilesNamed, environmentFiles, launchInTmux, listRuns, newRunId, readRunFacts, type RemoteExec, saveRun, settleStatus, snapshotCode, writeNewRun } from '../runs';
+import { type CodeSnapshot, configFilesNamed, environmentFiles, launchInSlurm, launchInTmux, listRuns, newRunId, readRunFacts, type RemoteExec, saveRun, settleStatus, snapshotCode, writeNewRun } from '../runs';
 import { EXIT_CONFLICTS, EXIT_ERROR, openTarget, type SyncCommandOptions } from './sync-command';
 
 export interface RunCommandOptions extends Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> {
-  readonly launcher: 'tmux' | 'slurm';
+  /** Unset: the target's `launcher`, else tmux. */
+  readonly launcher?: 'tmux' | 'slurm';
   readonly entry?: string;
   readonly json: boolean;
 }
@@ -21,10 +22,10 @@ export interface RunCommandOptions extends Pick<SyncCommandOptions, 'identity' |
  */
 export async function runRunCommand(localDir: string, targetSpec: string, argv: readonly string[], options: RunCommandOptions): Promise<number> {
   if (argv.length === 0) throw new ApiError({ code: 'bad-argument', message: 'Give the command to run after --: labdesk run DIR TARGET -- python train.py' });
-  if (options.launcher === 'slurm') throw new ApiError({ code: 'not-supported', message: 'The Slurm launcher is not available yet; use --launcher tmux.' });
   const command = argv.length === 1 ? (argv[0] as string) : shellCommand(argv);
   const opened = await openTarget(localDir, targetSpec, { ...options, scanWhileConnecting: true, prestartTarShell: false });
   const { session, target } = opened;
+  const launcher = options.launcher ?? target.launcher ?? 'tmux';
   const err = (line: string) => process.stderr.write(`${line}\n`);
   try {
     // The server must have exactly this code before it runs.
@@ -63,7 +64,7 @@ export async function runRunCommand(localDir: string, targetSpec: string, argv: 
       host: session.hostLabel,
       remoteRoot: session.remoteRoot,
       runDir,
-      launcher: 'tmux',
+      launcher,
       session: null,
       environment: target.environment ?? null,
       entry: entry?.path ?? null,
@@ -78,8 +79,9 @@ export async function runRunCommand(localDir: string, targetSpec: string, argv: 
     await writeNewRun(root, record, { patch: code.patch, configs, environmentFiles: lockFiles, manifest });
     const exec: RemoteExec = (line, execOptions) => execCommand(opened.ssh.client, line, execOptions);
     try {
-      const tmuxSession = await launchInTmux(exec, { runId: id, workDir: session.remoteRoot, runDir, command, ...(target.environment && { environment: target.environment }) }, session.hostLabel);
-      record = { ...record, session: tmuxSession };
+      const spec = { runId: id, workDir: session.remoteRoot, runDir, command, ...(target.environment && { environment: target.environment }) };
+      const started = launcher === 'slurm' ? await launchInSlurm(exec, spec, session.hostLabel, target.slurm ?? {}) : await launchInTmux(exec, spec, session.hostLabel);
+      record = { ...record, session: started, ...(launcher === 'slurm' && { status: 'queued' as const }) };
     } catch (error) {
       record = { ...record, status: 'lost' };
       await saveRun(root, record);
@@ -119,7 +121,7 @@ export async function runRunsCommand(localDir: string, options: Pick<SyncCommand
       try {
         const exec: RemoteExec = (line, execOptions) => execCommand(opened.ssh.client, line, execOptions);
         const mine = runs.filter((run) => run.target === targetName);
-        const facts = await readRunFacts(exec, mine.map((run) => ({ id: run.id, runDir: run.runDir, ...(run.session && { session: run.session }) })));
+        const facts = await readRunFacts(exec, mine.map((run) => ({ id: run.id, runDir: run.runDir, ...(run.session && (run.launcher === 'slurm' ? { job: run.session } : { session: run.session })) })));
         const now = Date.now();
         runs = await Promise.all(
           runs.map(async (run) => {

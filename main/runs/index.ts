@@ -5,3 +5,4 @@ export * from './run-status';
 export * from './run-store';
 export * from './run-wrapper';
 export * from './tmux-launcher';
+export * from './slurm-launcher';

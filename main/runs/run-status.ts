@@ -5,6 +5,9 @@ import type { RemoteRunFacts } from './tmux-launcher';
 const LAUNCH_GRACE_MS = 60_000;
 
 const FINAL: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'stopped']);
+/** Slurm job states (squeue %T) that mean "waiting" and "running"; the rest are ends. */
+const QUEUED = new Set(['PENDING', 'CONFIGURING', 'REQUEUED', 'REQUEUE_HOLD', 'RESV_DEL_HOLD', 'SUSPENDED']);
+const RUNNING = new Set(['RUNNING', 'COMPLETING', 'STAGE_OUT', 'SIGNALING']);
 
 /**
  * A run's status from what the server says, files first (they survive tmux, logouts and
@@ -18,6 +21,12 @@ export function settleStatus(record: RunRecord, facts: RemoteRunFacts | undefine
   if (facts.exitCode !== undefined) {
     const status: RunStatus = facts.exitCode === 0 ? 'succeeded' : record.stopRequested ? 'stopped' : 'failed';
     return { ...record, ...times, status, exitCode: facts.exitCode };
+  }
+  if (facts.scheduler !== undefined) {
+    if (QUEUED.has(facts.scheduler)) return { ...record, ...times, status: 'queued' };
+    if (RUNNING.has(facts.scheduler)) return { ...record, ...times, status: 'running' };
+    // Ended without the wrapper's exit code: cancelled while queued, timed out, out of memory, a node lost.
+    return { ...record, ...times, status: record.stopRequested || facts.scheduler === 'CANCELLED' ? 'stopped' : 'failed', ...(!record.stopRequested && { endReason: facts.scheduler }) };
   }
   if (facts.alive) return { ...record, ...times, status: facts.startedAt ? 'running' : 'launching' };
   if (record.status === 'launching' && now - Date.parse(record.createdAt) < LAUNCH_GRACE_MS) return record;

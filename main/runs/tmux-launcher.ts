@@ -1,6 +1,7 @@
 import { ApiError } from '../common';
 import { type ExecResult, shellQuote } from '../ssh';
 import { tmuxSessionName, wrapperScript, type WrapperSpec } from './run-wrapper';
+import { slurmStateCommand } from './slurm-launcher';
 
 /** Runs a command on the target and returns what it printed (one exec channel). */
 export type RemoteExec = (command: string, options?: { stdin?: string }) => Promise<ExecResult>;
@@ -43,6 +44,8 @@ export interface RemoteRunFacts {
   readonly exitCode?: number;
   /** Its tmux session still exists. */
   readonly alive: boolean;
+  /** A Slurm job's state (PENDING, RUNNING, COMPLETED, CANCELLED, TIMEOUT, …), when Slurm still knows it. */
+  readonly scheduler?: string;
 }
 
 const SEPARATOR = '\u001e';
@@ -51,11 +54,11 @@ const SEPARATOR = '\u001e';
  * What the server says about several runs, in one exec: each run's files and whether its tmux
  * session is alive. The files decide (they survive tmux); the session only tells running from lost.
  */
-export async function readRunFacts(exec: RemoteExec, runs: ReadonlyArray<{ readonly id: string; readonly runDir: string; readonly session?: string }>): Promise<Map<string, RemoteRunFacts>> {
+export async function readRunFacts(exec: RemoteExec, runs: ReadonlyArray<{ readonly id: string; readonly runDir: string; readonly session?: string; readonly job?: string }>): Promise<Map<string, RemoteRunFacts>> {
   if (runs.length === 0) return new Map();
   const parts = runs.map((run) => {
     const dir = shellQuote(run.runDir);
-    const alive = run.session ? `${TMUX} has-session -t ${shellQuote(`=${run.session}`)} 2>/dev/null && echo alive=1` : 'true';
+    const alive = run.job ? slurmStateCommand(run.job) : run.session ? `${TMUX} has-session -t ${shellQuote(`=${run.session}`)} 2>/dev/null && echo alive=1` : 'true';
     return `printf '${SEPARATOR}%s\\n' ${shellQuote(run.id)}; for f in started_at ended_at exit_code; do [ -f ${dir}/$f ] && printf '%s=%s\\n' "$f" "$(cat ${dir}/$f)"; done; ${alive}`;
   });
   const result = await exec(parts.join('; '));
@@ -69,6 +72,7 @@ export async function readRunFacts(exec: RemoteExec, runs: ReadonlyArray<{ reado
       ...(values.get('ended_at') && { endedAt: values.get('ended_at') as string }),
       ...(code !== undefined && code !== '' && Number.isFinite(Number(code)) && { exitCode: Number(code) }),
       alive: values.get('alive') === '1',
+      ...(values.get('slurm') && { scheduler: values.get('slurm') as string }),
     });
   }
   return facts;

@@ -18,6 +18,15 @@ const targetSchema = z.strictObject({
   identityFile: z.string().min(1).optional(),
   /** Run before (or in front of) every run's command: `conda activate x`, `source .venv/bin/activate`, `pipenv run`. */
   environment: z.string().min(1).max(1000).optional(),
+  /** How runs start there by default (tmux, or Slurm's sbatch on a cluster) and the job's options. */
+  launcher: z.enum(['tmux', 'slurm']).optional(),
+  slurm: z
+    .strictObject({
+      partition: z.string().min(1).max(200).optional(),
+      gpus: z.number().int().min(0).max(1024).optional(),
+      time: z.string().regex(/^[\d:-]+$/, 'a time limit as sbatch takes it, e.g. 4:00:00 or 2-00:00:00').optional(),
+    })
+    .optional(),
 });
 
 const projectSchema = z.strictObject({

@@ -41,4 +41,6 @@ export interface RunRecord {
   readonly endedAt: string | null;
   /** Set when the user asked to stop it. */
   readonly stopRequested?: boolean;
+  /** How a Slurm job ended when its wrapper could not say (TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, …). */
+  readonly endReason?: string;
 }

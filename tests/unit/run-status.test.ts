@@ -42,6 +42,11 @@ describe('run status from what the server says (files first)', () => {
     ['gone without an exit code: lost', record({ status: 'running' }), { alive: false }, 'lost', null],
     ['unreachable host: unchanged', record({ status: 'running' }), undefined, 'running', null],
     ['a final status stays', record({ status: 'succeeded', exitCode: 0 }), { alive: false }, 'succeeded', 0],
+    ['Slurm PENDING: queued', record({ launcher: 'slurm' }), { alive: false, scheduler: 'PENDING' }, 'queued', null],
+    ['Slurm RUNNING: running', record({ launcher: 'slurm', status: 'queued' }), { alive: false, scheduler: 'RUNNING', startedAt: 's' }, 'running', null],
+    ['Slurm TIMEOUT with no exit code: failed', record({ launcher: 'slurm', status: 'running' }), { alive: false, scheduler: 'TIMEOUT' }, 'failed', null],
+    ['Slurm CANCELLED while queued: stopped', record({ launcher: 'slurm', status: 'queued' }), { alive: false, scheduler: 'CANCELLED' }, 'stopped', null],
+    ['the wrapper\'s exit code wins over Slurm', record({ launcher: 'slurm', status: 'running' }), { alive: false, scheduler: 'COMPLETED', exitCode: 0 }, 'succeeded', 0],
   ];
   for (const [name, before, facts, status, exitCode] of cases) {
     it(name, () => {
