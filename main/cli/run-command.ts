@@ -1,10 +1,7 @@
-import { readdir } from 'node:fs/promises';
-import type { RunRecord } from '../../preload/api';
 import { ApiError, EventBus } from '../common';
 import { JournalService } from '../journal';
-import { runGit } from '../git';
 import { execCommand, shellCommand } from '../ssh';
-import { type CodeSnapshot, configFilesNamed, environmentFiles, launchInSlurm, launchInTmux, listRuns, newRunId, readRunFacts, type RemoteExec, saveRun, settleStatus, snapshotCode, writeNewRun } from '../runs';
+import { launchRun, listRuns, readRunFacts, type RemoteExec, saveRun, settleStatus, syncedManifest } from '../runs';
 import { EXIT_CONFLICTS, EXIT_ERROR, openTarget, type SyncCommandOptions } from './sync-command';
 
 export interface RunCommandOptions extends Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> {
@@ -25,7 +22,6 @@ export async function runRunCommand(localDir: string, targetSpec: string, argv: 
   const command = argv.length === 1 ? (argv[0] as string) : shellCommand(argv);
   const opened = await openTarget(localDir, targetSpec, { ...options, scanWhileConnecting: true, prestartTarShell: false });
   const { session, target } = opened;
-  const launcher = options.launcher ?? target.launcher ?? 'tmux';
   const err = (line: string) => process.stderr.write(`${line}\n`);
   try {
     // The server must have exactly this code before it runs.
@@ -45,62 +41,30 @@ export async function runRunCommand(localDir: string, targetSpec: string, argv: 
     }
 
     const root = session.localRoot;
-    // The entry is checked before anything runs: a run must not start and then fail to be filed.
     const journal = options.entry === undefined ? null : new JournalService(new EventBus());
     await journal?.setRoot(root);
-    const entry = options.entry === undefined ? null : await (journal as JournalService).findEntry(options.entry);
-    const code = await snapshotOrNone(root);
-    const id = newRunId(new Date());
-    const runDir = `${session.remoteRoot}/.labdesk/runs/${id}`;
-    const manifest = [...session.state.entries.values()].flatMap((entry) => (entry.kind === 'file' && entry.local?.hash ? [{ path: entry.path, sha256: entry.local.hash }] : [])).sort((a, b) => (a.path < b.path ? -1 : 1));
-    const configs = await configFilesNamed(root, command);
-    const lockFiles = await environmentFiles(root, await readdir(root));
-    let record: RunRecord = {
-      id,
-      status: 'launching',
-      exitCode: null,
-      command,
-      target: targetSpec,
-      host: session.hostLabel,
-      remoteRoot: session.remoteRoot,
-      runDir,
-      launcher,
-      session: null,
-      environment: target.environment ?? null,
-      entry: entry?.path ?? null,
-      code: { commit: code.commit, branch: code.branch, dirty: code.dirty, patch: code.patch === '' ? null : 'code.patch', untracked: code.untracked, largeFiles: code.largeFiles },
-      configs,
-      environmentFiles: lockFiles,
-      manifest: 'manifest.json',
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      endedAt: null,
-    };
-    await writeNewRun(root, record, { patch: code.patch, configs, environmentFiles: lockFiles, manifest });
     const exec: RemoteExec = (line, execOptions) => execCommand(opened.ssh.client, line, execOptions);
-    try {
-      const spec = { runId: id, workDir: session.remoteRoot, runDir, command, ...(target.environment && { environment: target.environment }) };
-      const started = launcher === 'slurm' ? await launchInSlurm(exec, spec, session.hostLabel, target.slurm ?? {}) : await launchInTmux(exec, spec, session.hostLabel);
-      record = { ...record, session: started, ...(launcher === 'slurm' && { status: 'queued' as const }) };
-    } catch (error) {
-      record = { ...record, status: 'lost' };
-      await saveRun(root, record);
-      throw error;
-    }
-    await saveRun(root, record);
-    if (entry) await (journal as JournalService).addRun(entry.path, id);
+    const record = await launchRun(
+      {
+        root,
+        target: targetSpec,
+        host: session.hostLabel,
+        remoteRoot: session.remoteRoot,
+        exec,
+        manifest: syncedManifest(session.state.entries.values()),
+        ...(target.environment && { environment: target.environment }),
+        ...(target.launcher && { launcher: target.launcher }),
+        ...(target.slurm && { slurm: target.slurm }),
+      },
+      { command, ...(options.launcher && { launcher: options.launcher }), ...(options.entry !== undefined && { entry: options.entry }) },
+      journal,
+    );
+    const id = record.id;
     process.stdout.write(options.json ? `${JSON.stringify({ id, status: record.status })}\n` : `${id}\n`);
     return 0;
   } finally {
     opened.ssh.close();
   }
-}
-
-/** A folder that is not in a git repository still runs; its record says so (no commit, no patch). */
-async function snapshotOrNone(root: string): Promise<CodeSnapshot> {
-  const top = await runGit(root, ['rev-parse', '--show-toplevel']);
-  if (top.code !== 0) return { commit: null, branch: null, dirty: false, patch: '', untracked: [], largeFiles: [] };
-  return snapshotCode(top.stdout.toString('utf8').trim());
 }
 
 /**

@@ -6,3 +6,4 @@ export * from './run-store';
 export * from './run-wrapper';
 export * from './tmux-launcher';
 export * from './slurm-launcher';
+export * from './launch-run';

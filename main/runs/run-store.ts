@@ -59,3 +59,8 @@ export async function listRuns(root: string): Promise<RunRecord[]> {
   );
   return records.filter((record): record is RunRecord => record !== null).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 }
+
+/** manifest.json's content from sync's base: every synced file with the hash of what was sent. */
+export function syncedManifest(entries: Iterable<{ readonly path: string; readonly kind: string; readonly local: { readonly hash: string } | null }>): Array<{ path: string; sha256: string }> {
+  return [...entries].flatMap((entry) => (entry.kind === 'file' && entry.local?.hash ? [{ path: entry.path, sha256: entry.local.hash }] : [])).sort((a, b) => (a.path < b.path ? -1 : 1));
+}
