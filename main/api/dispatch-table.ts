@@ -77,6 +77,10 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'journal.search': (session, arg) => session.journal.search(arg.query, arg.tag),
   'journal.create': (session, arg) => session.journal.create(arg.title, { ...(arg.tags && { tags: arg.tags }), ...(arg.runs && { runs: arg.runs }), ...(arg.body !== undefined && { body: arg.body }) }),
   'journal.setField': (session, arg) => session.journal.setField(arg.path, arg.key, arg.value),
+  'runs.list': (session) => session.runs.list(),
+  'runs.launch': (session, arg) => session.runs.launch({ command: arg.command, ...(arg.launcher && { launcher: arg.launcher }), ...(arg.entry !== undefined && { entry: arg.entry }) }),
+  'runs.stop': (session, arg) => session.runs.stop(arg.id),
+  'runs.log': (session, arg) => session.runs.log(arg.id, arg.offset),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

@@ -25,6 +25,7 @@ const compareEntry = z.strictObject({
   mtimeMs: z.number(),
   linkTarget: z.string().max(4096).optional(),
 });
+const runId = z.string().regex(/^r-\d{8}-\d{6}-[0-9a-f]{4}$/, 'must be a run id');
 const lineRanges = z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).max(100_000);
 
 /**
@@ -135,5 +136,9 @@ export const schemas = {
     key: z.enum(['title', 'tags', 'runs', 'commits']),
     value: z.union([z.string().max(1000), z.array(z.string().min(1).max(200)).max(1000)]),
   }),
+  'runs.list': nothing,
+  'runs.launch': z.strictObject({ command: z.string().min(1).max(10_000), launcher: z.enum(['tmux', 'slurm']).optional(), entry: z.string().min(1).max(500).optional() }),
+  'runs.stop': z.strictObject({ id: runId }),
+  'runs.log': z.strictObject({ id: runId, offset: z.number().int().nonnegative() }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -5,6 +5,7 @@ import { SyncService } from '../sync';
 import { GitService } from '../git';
 import { FolderCompareService } from '../diff';
 import { JournalService } from '../journal';
+import { RunService } from '../runs';
 import { indexFiles, type MoveToTrash, watchWorkspace, Workspace, type WorkspaceWatcher } from '../workspace';
 import { EventBus, fail, TaskRegistry } from '../common';
 import { PromptBroker } from './prompt-broker';
@@ -43,6 +44,7 @@ export class Session {
   /** Folder compare, here and against the active server. */
   readonly folders: FolderCompareService;
   readonly journal: JournalService;
+  readonly runs: RunService;
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
 
@@ -63,6 +65,7 @@ export class Session {
     this.git = new GitService(this.events, this.tasks);
     this.folders = new FolderCompareService(this.sync, this.tasks);
     this.journal = new JournalService(this.events);
+    this.runs = new RunService(this.events, this.sync, this.journal);
   }
 
   info(): AppInfo {
@@ -91,6 +94,7 @@ export class Session {
     await this.sync.setRoot(next.root);
     await this.git.setRoot(next.root);
     await this.journal.setRoot(next.root);
+    this.runs.setRoot(next.root);
     try {
       this.watcher = await watchWorkspace(next.root, (changes: FileChange[]) => {
         this.events.emit('workspace.changed', { changes });
@@ -138,6 +142,7 @@ export class Session {
     this.prompts.cancelAll();
     await this.sync.close();
     await this.git.close();
+    this.runs.close();
     await this.watcher?.close();
     this.watcher = null;
   }

@@ -7,3 +7,4 @@ export * from './run-wrapper';
 export * from './tmux-launcher';
 export * from './slurm-launcher';
 export * from './launch-run';
+export * from './run-service';

@@ -16,6 +16,7 @@ import type { DiffApi } from './diff';
 import type { GitApi, GraphSummary } from './git';
 import type { JournalApi } from './journal';
 import type { RemoteApi } from './remote';
+import type { RunsApi } from './runs';
 import type { SyncApi, SyncStatus } from './sync';
 import type { FileChange, WorkspaceApi, WorkspaceInfo } from './workspace';
 import { ApiError, type CallResult } from './errors';
@@ -43,6 +44,7 @@ export interface LabdeskApi {
   git: GitApi;
   diff: DiffApi;
   journal: JournalApi;
+  runs: RunsApi;
   prompts: PromptsApi;
 }
 
@@ -64,6 +66,8 @@ export interface LabdeskEvents {
   'git.graph': GraphSummary;
   /** Journal entries were written or removed (here, by hand or by another tool). */
   'journal.changed': { readonly paths: readonly string[] };
+  /** Runs were launched or their status changed. */
+  'runs.changed': { readonly ids: readonly string[] };
 }
 
 export type EventName = keyof LabdeskEvents;
@@ -137,6 +141,10 @@ export const METHOD_NAMES = [
   'journal.search',
   'journal.create',
   'journal.setField',
+  'runs.list',
+  'runs.launch',
+  'runs.stop',
+  'runs.log',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 
@@ -152,6 +160,7 @@ export const EVENT_NAMES = [
   'git.changed',
   'git.graph',
   'journal.changed',
+  'runs.changed',
 ] as const satisfies readonly EventName[];
 
 type MethodNameOf<T> = {

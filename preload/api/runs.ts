@@ -44,3 +44,23 @@ export interface RunRecord {
   /** How a Slurm job ended when its wrapper could not say (TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, …). */
   readonly endReason?: string;
 }
+
+/** A window of a run's output.log, read on the server from an offset. */
+export interface RunLogChunk {
+  readonly text: string;
+  /** Where the next read starts (the end of `text`). */
+  readonly offset: number;
+  /** The log's size now. */
+  readonly size: number;
+}
+
+export interface RunsApi {
+  /** Every recorded run of the project, newest first. */
+  list(arg: Record<string, never>): Promise<readonly RunRecord[]>;
+  /** Pushes the code to the active target (a conflict stops it), records the run and starts it. */
+  launch(arg: { readonly command: string; readonly launcher?: 'tmux' | 'slurm'; readonly entry?: string }): Promise<RunRecord>;
+  /** Ends a run (tmux kill-session or scancel); it is recorded as stopped. */
+  stop(arg: { readonly id: string }): Promise<RunRecord>;
+  /** Up to 256 KB of the run's log from `offset` (follow by asking again from the returned offset). */
+  log(arg: { readonly id: string; readonly offset: number }): Promise<RunLogChunk>;
+}

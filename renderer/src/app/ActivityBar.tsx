@@ -54,6 +54,18 @@ export function ActivityBar() {
           <path d="M6 3h11a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H6z M6 3v18 M9 8h6 M9 12h6" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" strokeLinecap="round" />
         </svg>
       </button>
+      <button
+        type="button"
+        className="activity-button"
+        aria-label="Runs"
+        title="Runs: launch on the server, follow, stop"
+        aria-pressed={view === 'runs' && sideBarOpen}
+        onClick={() => (view === 'runs' && sideBarOpen ? toggleSideBar() : showView('runs'))}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M7 5l11 7-11 7z" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" />
+        </svg>
+      </button>
       <div className="activity-spacer" />
       <button
         type="button"

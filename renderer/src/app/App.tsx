@@ -12,6 +12,7 @@ import { StatusBar } from '../status/StatusBar';
 import { ServerView } from '../sync/ServerView';
 import { SourceControlView } from '../git/SourceControlView';
 import { JournalView } from '../journal/JournalView';
+import { RunsView } from '../runs/RunsView';
 import { SyncDialogs } from '../sync/SyncDialogs';
 import { useConnection } from '../state/connection-store';
 import { useUi } from '../state/ui-store';
@@ -41,7 +42,7 @@ export function App() {
         <ActivityBar />
         {sideBarOpen && (
           <aside className="side-bar" aria-label="Side bar">
-            {!workspace ? <WelcomeView /> : view === 'server' ? <ServerView /> : view === 'git' ? <SourceControlView /> : view === 'journal' ? <JournalView /> : <FilesView />}
+            {!workspace ? <WelcomeView /> : view === 'server' ? <ServerView /> : view === 'git' ? <SourceControlView /> : view === 'journal' ? <JournalView /> : view === 'runs' ? <RunsView /> : <FilesView />}
           </aside>
         )}
         <main className="main-area">

@@ -125,6 +125,7 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   { id: 'git.stash', title: 'Git: Stash Changes', enabled: inRepository, run: () => useGit.getState().stash(undefined) },
+  { id: 'runs.show', title: 'Show Runs', enabled: hasWorkspace, run: () => useUi.getState().showView('runs') },
   { id: 'journal.show', title: 'Show Journal', enabled: hasWorkspace, run: () => useUi.getState().showView('journal') },
   { id: 'journal.new', title: 'Journal: New Entry…', enabled: hasWorkspace, run: () => newJournalEntry() },
   {

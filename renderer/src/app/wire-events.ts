@@ -7,6 +7,7 @@ import { useWorkspace } from '../state/workspace-store';
 import { useSync } from '../sync/sync-store';
 import { useGit } from '../git/git-store';
 import { useJournal } from '../journal/journal-store';
+import { useRuns } from '../runs/runs-store';
 import { useGraph } from '../git/graph-store';
 import { runCommand } from './commands';
 
@@ -44,6 +45,7 @@ export function wireEvents(api: Api): void {
     void useSync.getState().load();
     useGit.getState().reset();
     useJournal.setState({ loaded: false, entries: [], hits: null, query: '', tag: '' });
+    useRuns.setState({ loaded: false, runs: [], error: null });
     useGraph.getState().reset();
     void useGit.getState().refresh();
   });
@@ -60,6 +62,7 @@ export function wireEvents(api: Api): void {
   });
   api.on('git.graph', (summary) => useGraph.getState().applySummary(summary));
   api.on('journal.changed', () => void useJournal.getState().load());
+  api.on('runs.changed', () => void useRuns.getState().load());
   api.on('sync.status', (status) => useSync.getState().setStatus(status));
   void useSync.getState().refreshStatus();
   api.on('notification', (notification) => {

@@ -10,6 +10,7 @@ import { FileHistoryView } from '../git/FileHistoryView';
 import { PatchView } from '../git/PatchView';
 import { FolderCompareView } from '../git/FolderCompareView';
 import { JournalPreview } from '../journal/JournalPreview';
+import { RunLogView } from '../runs/RunLogView';
 import { TabBar } from './TabBar';
 
 function formatSize(bytes: number): string {
@@ -117,6 +118,7 @@ export function EditorArea() {
         {tab?.kind === 'patch' && <PatchView key={tab.id} tab={tab} />}
         {tab?.kind === 'folder-compare' && <FolderCompareView key={tab.id} tab={tab} />}
         {tab?.kind === 'journal-preview' && <JournalPreview key={tab.id} tab={tab} />}
+        {tab?.kind === 'run-log' && <RunLogView key={tab.id} tab={tab} />}
       </div>
     </section>
   );

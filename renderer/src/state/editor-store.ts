@@ -4,6 +4,7 @@ import { createFileTabsSlice, type FileTabsSlice } from '../editor/file-tabs-sli
 import { createTabsSlice, type TabsSlice } from '../editor/tabs-slice';
 import { createGitTabsSlice, type GitTabsSlice } from '../git/git-tabs-slice';
 import { createJournalTabsSlice, type JournalTabsSlice } from '../journal/journal-tabs';
+import { createRunTabsSlice, type RunTabsSlice } from '../runs/run-tabs';
 import { createRemoteDiffSlice, type RemoteDiffSlice } from '../remote/remote-diff-slice';
 import { createRemoteFileSlice, type RemoteFileSlice } from '../remote/remote-file-slice';
 
@@ -12,7 +13,7 @@ import { createRemoteFileSlice, type RemoteFileSlice } from '../remote/remote-fi
  * because they share the tab list (a diff tab closes with its file tab, saving all covers every
  * kind) and components subscribe to `useEditor` as a whole.
  */
-export type EditorState = TabsSlice & FileTabsSlice & DiskDiffSlice & RemoteFileSlice & RemoteDiffSlice & GitTabsSlice & JournalTabsSlice;
+export type EditorState = TabsSlice & FileTabsSlice & DiskDiffSlice & RemoteFileSlice & RemoteDiffSlice & GitTabsSlice & JournalTabsSlice & RunTabsSlice;
 
 /** A slice sees (and may set) the whole editor state, so slices can call each other through `get()`. */
 export type EditorSlice<T> = StateCreator<EditorState, [], [], T>;
@@ -25,6 +26,7 @@ export const useEditor = create<EditorState>()((...args) => ({
   ...createRemoteDiffSlice(...args),
   ...createGitTabsSlice(...args),
   ...createJournalTabsSlice(...args),
+  ...createRunTabsSlice(...args),
 }));
 
 // Components import the tab types and helpers from here, as before the split.

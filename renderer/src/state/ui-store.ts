@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
 export type PickerKind = 'files' | 'commands';
-export type SideView = 'files' | 'server' | 'git' | 'journal';
+export type SideView = 'files' | 'server' | 'git' | 'journal' | 'runs';
 
 interface UiState {
   readonly picker: PickerKind | null;

@@ -1,0 +1,191 @@
+import type { RunLogChunk, RunRecord } from '../../preload/api';
+import { type EventBus, fail } from '../common';
+import type { RemoteContextSource } from '../explorer';
+import type { JournalService } from '../journal';
+import { sftpSession } from '../sftp';
+import { execCommand } from '../ssh';
+import { loadProjectSettings } from '../workspace';
+import { launchRun, type LaunchRequest } from './launch-run';
+import { settleStatus } from './run-status';
+import { listRuns, saveRun, syncedManifest } from './run-store';
+import { stopSlurmRun } from './slurm-launcher';
+import { readRunFacts, type RemoteExec, stopTmuxRun } from './tmux-launcher';
+
+/** How often unfinished runs are asked about (one exec for all of them). */
+const POLL_MS = 3_000;
+/** At most this much of a log per call: a 1 GB log is read a window at a time, never whole. */
+const MAX_LOG_BYTES = 256 * 1024;
+const FINAL = new Set(['succeeded', 'failed', 'stopped']);
+
+/** What the run service needs of sync: the active target's connection, and a push. */
+export interface RunSyncSource extends RemoteContextSource {
+  run(deleteRemote: boolean): Promise<{ readonly conflicts: ReadonlyArray<{ readonly path: string; readonly message: string }>; readonly errors: ReadonlyArray<{ readonly path: string; readonly message: string }> }>;
+}
+
+/**
+ * Runs in the window: launched on the active target after a push through sync (a conflict stops
+ * it), recorded as `labdesk run` records them, and followed by one poll per few seconds for all
+ * unfinished runs of the target, their status saved in run.json and sent as `runs.changed`.
+ */
+export class RunService {
+  private root: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+
+  constructor(
+    private readonly events: EventBus,
+    private readonly sync: RunSyncSource,
+    private readonly journal: JournalService,
+  ) {}
+
+  setRoot(root: string): void {
+    this.root = root;
+    this.schedule();
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.root = null;
+  }
+
+  async list(): Promise<RunRecord[]> {
+    return listRuns(this.requireRoot());
+  }
+
+  async launch(request: LaunchRequest): Promise<RunRecord> {
+    const root = this.requireRoot();
+    if (request.command.trim() === '') fail('bad-argument', 'Type the command to run.', 'command');
+    const context = await this.sync.remoteContext();
+    // The server must have exactly this code before it runs.
+    const report = await this.sync.run(false);
+    if (report.errors.length > 0) fail('internal', `The code could not be pushed to ${context.target}, so nothing was launched: ${report.errors[0]?.message ?? ''}`);
+    if (report.conflicts.length > 0) {
+      fail('conflict', `${report.conflicts.length} file(s) changed on ${context.target} since the last sync (${report.conflicts.map((item) => item.path).slice(0, 3).join(', ')}); resolve them in the Server view first. Nothing was launched.`);
+    }
+    const settings = (await loadProjectSettings(root)).targets[context.target];
+    const record = await launchRun(
+      {
+        root,
+        target: context.target,
+        host: context.hostLabel,
+        remoteRoot: context.remoteRoot,
+        exec: this.execOn(context.live.client),
+        manifest: syncedManifest(context.state.entries.values()),
+        ...(settings?.environment && { environment: settings.environment }),
+        ...(settings?.launcher && { launcher: settings.launcher }),
+        ...(settings?.slurm && { slurm: settings.slurm }),
+      },
+      request,
+      this.journal,
+    );
+    this.events.emit('runs.changed', { ids: [record.id] });
+    this.schedule(1_000);
+    return record;
+  }
+
+  async stop(id: string): Promise<RunRecord> {
+    const root = this.requireRoot();
+    const record = await this.find(id);
+    if (FINAL.has(record.status)) return record;
+    const context = await this.sync.remoteContext();
+    if (context.target !== record.target) fail('bad-argument', `${id} runs on ${record.target}; activate that target to stop it.`, 'id');
+    const asked = { ...record, stopRequested: true };
+    await saveRun(root, asked);
+    const exec = this.execOn(context.live.client);
+    if (record.session) await (record.launcher === 'slurm' ? stopSlurmRun(exec, record.session) : stopTmuxRun(exec, record.session));
+    await this.refresh();
+    return this.find(id);
+  }
+
+  /** Up to MAX_LOG_BYTES of a run's output.log from `offset`, read on the server (never the whole file). */
+  async log(id: string, offset: number, maxBytes = MAX_LOG_BYTES): Promise<RunLogChunk> {
+    const record = await this.find(id);
+    const context = await this.sync.remoteContext();
+    if (context.target !== record.target) fail('bad-argument', `${id} ran on ${record.target}; activate that target to read its log.`, 'id');
+    const session = sftpSession(context.live.sftp, context.hostLabel);
+    const file = `${record.runDir}/output.log`;
+    const stats = await session.lstatOrNull(file);
+    if (stats === null) return { text: '', offset: 0, size: 0 };
+    const start = Math.max(0, Math.min(offset, stats.size));
+    const length = Math.min(Math.max(0, stats.size - start), Math.min(maxBytes, MAX_LOG_BYTES));
+    if (length === 0) return { text: '', offset: start, size: stats.size };
+    const handle = await session.open(file, 'r');
+    try {
+      const buffer = Buffer.alloc(length);
+      let read = 0;
+      while (read < length) {
+        const count = await session.read(handle, buffer, read, length - read, start + read, file);
+        if (count === 0) break;
+        read += count;
+      }
+      // Whole UTF-8 characters only: a character cut at the end is read with the next window.
+      const whole = wholeUtf8Length(buffer, read);
+      return { text: buffer.subarray(0, whole).toString('utf8'), offset: start + whole, size: stats.size };
+    } finally {
+      await session.close(handle, file).catch(() => undefined);
+    }
+  }
+
+  /** Asks the active target about its unfinished runs (one exec) and saves what changed. */
+  async refresh(): Promise<void> {
+    const root = this.root;
+    if (root === null || this.polling) return;
+    this.polling = true;
+    try {
+      const context = await this.sync.remoteContext().catch(() => null);
+      if (context === null) return;
+      const open = (await listRuns(root)).filter((run) => run.target === context.target && !FINAL.has(run.status));
+      if (open.length === 0) return;
+      const facts = await readRunFacts(
+        this.execOn(context.live.client),
+        open.map((run) => ({ id: run.id, runDir: run.runDir, ...(run.session && (run.launcher === 'slurm' ? { job: run.session } : { session: run.session })) })),
+      );
+      const changed: string[] = [];
+      for (const run of open) {
+        const next = settleStatus(run, facts.get(run.id), Date.now());
+        if (JSON.stringify(next) === JSON.stringify(run)) continue;
+        await saveRun(root, next);
+        changed.push(run.id);
+      }
+      if (changed.length > 0) this.events.emit('runs.changed', { ids: changed });
+    } catch {
+      // The connection dropped or the server did not answer: the runs stay as last seen.
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private schedule(delay = POLL_MS): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.root === null) return;
+      void this.refresh().finally(() => this.schedule());
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async find(id: string): Promise<RunRecord> {
+    return (await this.list()).find((run) => run.id === id) ?? fail('not-found', `There is no run ${id} in this project.`, 'id');
+  }
+
+  private requireRoot(): string {
+    return this.root ?? fail('no-workspace', 'No project folder is open. Open a folder first.');
+  }
+
+  private execOn(client: Parameters<typeof execCommand>[0]): RemoteExec {
+    return (command, options) => execCommand(client, command, options);
+  }
+}
+
+/** How many of the first `length` bytes end on a character boundary. */
+export function wholeUtf8Length(buffer: Uint8Array, length: number): number {
+  for (let back = 1; back <= Math.min(4, length); back++) {
+    const byte = buffer[length - back] as number;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: keep looking for the lead
+    const size = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+    return back >= size ? length : length - back;
+  }
+  return length;
+}

@@ -1,0 +1,81 @@
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
+import { errorMessage } from '../api/errors';
+import { useRuns } from './runs-store';
+import type { RunLogTab } from './run-tabs';
+
+/** The log kept in the page; older lines are dropped (the whole log stays on the server). */
+const KEEP_CHARS = 2 * 1024 * 1024;
+/** How much of a long log is shown when the tab opens: its end. */
+const OPEN_TAIL_BYTES = 256 * 1024;
+const FOLLOW_MS = 1_000;
+
+/**
+ * A run's output.log, read on the server from an offset (a 1 GB log is never read whole): the
+ * last 256 KB when the tab opens, then what is added, every second while Follow is on. Search
+ * keeps the matching lines.
+ */
+export function RunLogView({ tab }: { tab: RunLogTab }) {
+  const run = useRuns((state) => state.runs.find((candidate) => candidate.id === tab.runId));
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [follow, setFollow] = useState(true);
+  const [filter, setFilter] = useState('');
+  const offset = useRef<number | null>(null);
+  const bottom = useRef<HTMLPreElement>(null);
+
+  useEffect(() => {
+    let stopped = false;
+    const readMore = async () => {
+      try {
+        if (offset.current === null) {
+          const { size } = await api().runs.log({ id: tab.runId, offset: Number.MAX_SAFE_INTEGER });
+          offset.current = Math.max(0, size - OPEN_TAIL_BYTES);
+        }
+        for (;;) {
+          const chunk = await api().runs.log({ id: tab.runId, offset: offset.current });
+          if (stopped || chunk.text === '') break;
+          offset.current = chunk.offset;
+          setText((before) => (before + chunk.text).slice(-KEEP_CHARS));
+          if (chunk.offset >= chunk.size) break;
+        }
+        setError(null);
+      } catch (caught) {
+        if (!stopped) setError(errorMessage(caught));
+      }
+    };
+    void readMore();
+    const timer = follow ? setInterval(() => void readMore(), FOLLOW_MS) : null;
+    return () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+    };
+  }, [tab.runId, follow]);
+
+  useEffect(() => {
+    if (follow) bottom.current?.scrollTo({ top: bottom.current.scrollHeight });
+  }, [text, follow]);
+
+  const shown = filter === '' ? text : text.split('\n').filter((line) => line.toLowerCase().includes(filter.toLowerCase())).join('\n');
+  return (
+    <div className="run-log" role="region" aria-label={`Log of ${tab.runId}`}>
+      <div className="diff-toolbar" role="toolbar" aria-label="Log">
+        <span className="diff-caption">
+          {run ? `${run.command} · ${run.status}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''} · ${run.target}` : tab.runId}
+        </span>
+        <input type="search" aria-label="Search the log" placeholder="Show lines with…" value={filter} onChange={(event) => setFilter(event.target.value)} />
+        <label className="check">
+          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} /> Follow
+        </label>
+      </div>
+      {error && (
+        <p className="editor-message" role="alert">
+          {error}
+        </p>
+      )}
+      <pre className="run-log-text" ref={bottom} aria-label="Output">
+        {shown}
+      </pre>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { useEffect, useState } from 'react';
+import type { RunRecord } from '../../../preload/api';
+import { ask } from '../state/dialog-store';
+import { useEditor } from '../state/editor-store';
+import { useSync } from '../sync/sync-store';
+import { useRuns } from './runs-store';
+
+const FINAL = new Set(['succeeded', 'failed', 'stopped']);
+
+/**
+ * The Runs side view: launch a command on the active server (after a push; a conflict stops
+ * it), and every recorded run with its live status, exit code and code (commit, +patch), its log
+ * and a Stop button.
+ */
+export function RunsView() {
+  const { runs, loaded, error, launching, load, launch, stop } = useRuns();
+  const target = useSync((state) => state.status.target);
+  const openRunLog = useEditor((state) => state.openRunLog);
+  const [command, setCommand] = useState('');
+  useEffect(() => {
+    if (!loaded) void load();
+  }, [loaded, load]);
+
+  const start = async () => {
+    const run = await launch(command.trim());
+    if (run) openRunLog(run.id);
+  };
+  const askStop = async (run: RunRecord) => {
+    const choice = await ask(`Stop ${run.id}?`, `${run.command} on ${run.target} is ended (${run.launcher === 'slurm' ? 'scancel' : 'its tmux session is killed'}); the record keeps what it wrote.`, [
+      { label: 'Stop', value: 'stop', primary: true },
+      { label: 'Cancel', value: 'cancel' },
+    ]);
+    if (choice === 'stop') await stop(run.id);
+  };
+
+  return (
+    <section className="view runs-view" aria-label="Runs">
+      <div className="view-header">
+        <h2 className="view-title">Runs</h2>
+      </div>
+      <form
+        className="run-launch"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (command.trim() !== '' && target) void start();
+        }}
+      >
+        <input type="text" aria-label="Command to run" placeholder={target ? `Command to run on ${target}` : 'Activate a server first'} value={command} onChange={(event) => setCommand(event.target.value)} disabled={!target} />
+        <button type="submit" className="button small primary" disabled={!target || launching || command.trim() === ''}>
+          {launching ? 'Launching…' : 'Launch'}
+        </button>
+      </form>
+      {error && (
+        <p className="hint pad" role="alert">
+          {error}
+        </p>
+      )}
+      {loaded && runs.length === 0 && <p className="hint pad">No runs yet. Each run is recorded with its exact code in journal/runs/.</p>}
+      <ul className="run-list" aria-label="Runs">
+        {runs.map((run) => (
+          <li key={run.id} className={`run-row run-${run.status}`}>
+            <button type="button" className="run-open" aria-label={`${run.command}, ${run.status}`} title={`${run.id} on ${run.target}`} onClick={() => openRunLog(run.id)}>
+              <span className="run-status" role="status" aria-label={`Status of ${run.id}`}>
+                {run.status}
+                {run.exitCode !== null && ` (${run.exitCode})`}
+              </span>
+              <span className="run-command">{run.command}</span>
+              <span className="hint">
+                {run.target} · {run.code.commit ? `${run.code.commit.slice(0, 8)}${run.code.dirty ? '+patch' : ''}` : 'no commit'} · {run.createdAt.slice(0, 16).replace('T', ' ')}
+              </span>
+            </button>
+            {!FINAL.has(run.status) && (
+              <button type="button" className="button small" aria-label={`Stop ${run.id}`} onClick={() => void askStop(run)}>
+                Stop
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import { create } from 'zustand';
+import type { RunRecord } from '../../../preload/api';
+import { api } from '../api/client';
+import { errorMessage } from '../api/errors';
+
+interface RunsState {
+  readonly runs: readonly RunRecord[];
+  readonly loaded: boolean;
+  readonly error: string | null;
+  readonly launching: boolean;
+  load(): Promise<void>;
+  launch(command: string): Promise<RunRecord | null>;
+  stop(id: string): Promise<void>;
+}
+
+/** The project's runs as the Runs view shows them; main sends `runs.changed` when a status moves. */
+export const useRuns = create<RunsState>((set, get) => ({
+  runs: [],
+  loaded: false,
+  error: null,
+  launching: false,
+  async load() {
+    try {
+      set({ runs: await api().runs.list({}), loaded: true });
+    } catch (error) {
+      set({ error: errorMessage(error), loaded: true });
+    }
+  },
+  async launch(command) {
+    set({ launching: true, error: null });
+    try {
+      const run = await api().runs.launch({ command });
+      await get().load();
+      return run;
+    } catch (error) {
+      set({ error: errorMessage(error) });
+      return null;
+    } finally {
+      set({ launching: false });
+    }
+  },
+  async stop(id) {
+    try {
+      await api().runs.stop({ id });
+      await get().load();
+    } catch (error) {
+      set({ error: errorMessage(error) });
+    }
+  },
+}));

@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sshdAvailable } from '../fixtures/sshd';
+import { expect } from './labdesk-web';
+import { addAndActivateTarget, testWithServer } from './server-setup';
+
+const test = testWithServer({ scratchPrefix: 'labdesk-e2e-runs-' });
+const tmuxMissing = (() => {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return true;
+  }
+})();
+
+test.skip(!sshdAvailable(), 'OpenSSH server (/usr/sbin/sshd) is not installed');
+test.skip(tmuxMissing, 'tmux is not installed');
+test.setTimeout(90_000);
+
+test('launch a run on the server from the Runs view, follow its log, see it succeed, and find its record', async ({ page, web, sshd }) => {
+  await addAndActivateTarget(page, web.remote, sshd);
+  await page.getByRole('button', { name: 'Runs' }).click();
+  await page.getByRole('textbox', { name: 'Command to run' }).fill('for step in 1 2 3; do echo "step=$step loss=0.$((4 - step))"; sleep 0.3; done');
+  await page.getByRole('button', { name: 'Launch' }).click();
+
+  // The log tab opens and follows the output as it is written on the server.
+  const log = page.getByRole('region', { name: /^Log of r-/ });
+  await expect(log.getByLabel('Output')).toContainText('step=3 loss=0.1', { timeout: 20_000 });
+  const runs = page.getByRole('list', { name: 'Runs' });
+  await expect(runs.getByRole('status').first()).toHaveText(/succeeded \(0\)/, { timeout: 20_000 });
+  await log.getByRole('searchbox', { name: 'Search the log' }).fill('step=2');
+  await expect(log.getByLabel('Output')).toHaveText('step=2 loss=0.2');
+
+  // Its record: the code was pushed first, and the run's folder is in the journal.
+  const [id] = await readdir(path.join(web.project, 'journal', 'runs'));
+  const record = JSON.parse(await readFile(path.join(web.project, 'journal', 'runs', id as string, 'run.json'), 'utf8')) as { status: string; exitCode: number; target: string };
+  expect([record.status, record.exitCode]).toEqual(['succeeded', 0]);
+  expect(await readFile(path.join(web.remote, 'train.py'), 'utf8')).toBe(await readFile(path.join(web.project, 'train.py'), 'utf8'));
+
+  // A long run is stopped from the view (asks first) and recorded as stopped.
+  await page.getByRole('textbox', { name: 'Command to run' }).fill('sleep 120');
+  await page.getByRole('button', { name: 'Launch' }).click();
+  await expect(runs.getByRole('status').first()).toHaveText(/running/, { timeout: 20_000 });
+  await runs.getByRole('button', { name: /^Stop r-/ }).click();
+  await page.getByRole('alertdialog', { name: /^Stop r-/ }).getByRole('button', { name: 'Stop' }).click();
+  await expect(runs.getByRole('status').first()).toHaveText(/stopped \(129\)/, { timeout: 20_000 });
+});
