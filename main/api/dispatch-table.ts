@@ -81,6 +81,7 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'runs.launch': (session, arg) => session.runs.launch({ command: arg.command, ...(arg.launcher && { launcher: arg.launcher }), ...(arg.entry !== undefined && { entry: arg.entry }) }),
   'runs.stop': (session, arg) => session.runs.stop(arg.id),
   'runs.log': (session, arg) => session.runs.log(arg.id, arg.offset),
+  'runs.metrics': (session, arg) => session.runs.metrics(arg.id),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

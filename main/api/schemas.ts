@@ -140,5 +140,6 @@ export const schemas = {
   'runs.launch': z.strictObject({ command: z.string().min(1).max(10_000), launcher: z.enum(['tmux', 'slurm']).optional(), entry: z.string().min(1).max(500).optional() }),
   'runs.stop': z.strictObject({ id: runId }),
   'runs.log': z.strictObject({ id: runId, offset: z.number().int().nonnegative() }),
+  'runs.metrics': z.strictObject({ id: runId }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -8,3 +8,4 @@ export * from './tmux-launcher';
 export * from './slurm-launcher';
 export * from './launch-run';
 export * from './run-service';
+export * from './log-metrics';

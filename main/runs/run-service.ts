@@ -1,4 +1,5 @@
-import type { RunLogChunk, RunRecord } from '../../preload/api';
+import type { RunLogChunk, RunMetrics, RunRecord } from '../../preload/api';
+import { LogMetrics, thin } from './log-metrics';
 import { type EventBus, fail } from '../common';
 import type { RemoteContextSource } from '../explorer';
 import type { JournalService } from '../journal';
@@ -16,6 +17,8 @@ const POLL_MS = 3_000;
 /** At most this much of a log per call: a 1 GB log is read a window at a time, never whole. */
 const MAX_LOG_BYTES = 256 * 1024;
 const FINAL = new Set(['succeeded', 'failed', 'stopped']);
+const METRICS_BYTES_PER_CALL = 8 * 1024 * 1024;
+const METRIC_POINTS = 2000;
 
 /** What the run service needs of sync: the active target's connection, and a push. */
 export interface RunSyncSource extends RemoteContextSource {
@@ -29,6 +32,7 @@ export interface RunSyncSource extends RemoteContextSource {
  */
 export class RunService {
   private root: string | null = null;
+  private readonly metricsOf = new Map<string, { offset: number; metrics: LogMetrics }>();
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
 
@@ -40,6 +44,7 @@ export class RunService {
 
   setRoot(root: string): void {
     this.root = root;
+    this.metricsOf.clear();
     this.schedule();
   }
 
@@ -125,6 +130,27 @@ export class RunService {
     } finally {
       await session.close(handle, file).catch(() => undefined);
     }
+  }
+
+  /**
+   * The numbers in a run's log (log-metrics.ts), read on from where the last call stopped, at
+   * most 8 MB per call (`complete` says when the whole log is read), each series thinned to
+   * 2,000 points.
+   */
+  async metrics(id: string): Promise<RunMetrics> {
+    let cached = this.metricsOf.get(id);
+    if (!cached) this.metricsOf.set(id, (cached = { offset: 0, metrics: new LogMetrics() }));
+    let size = 0;
+    for (let read = 0; read < METRICS_BYTES_PER_CALL; ) {
+      const chunk = await this.log(id, cached.offset);
+      size = chunk.size;
+      if (chunk.text === '') break;
+      cached.metrics.push(chunk.text);
+      read += chunk.offset - cached.offset;
+      cached.offset = chunk.offset;
+    }
+    const series = [...cached.metrics.get()].map(([name, values]) => ({ name, ...thin(values, METRIC_POINTS) }));
+    return { series, complete: cached.offset >= size, bytesRead: cached.offset, size };
   }
 
   /** Asks the active target about its unfinished runs (one exec) and saves what changed. */

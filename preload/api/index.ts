@@ -145,6 +145,7 @@ export const METHOD_NAMES = [
   'runs.launch',
   'runs.stop',
   'runs.log',
+  'runs.metrics',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 

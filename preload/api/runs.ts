@@ -54,6 +54,15 @@ export interface RunLogChunk {
   readonly size: number;
 }
 
+/** The numbers found in a run's log, per metric, over steps. */
+export interface RunMetrics {
+  readonly series: ReadonlyArray<{ readonly name: string; readonly steps: readonly number[]; readonly values: readonly number[] }>;
+  /** The whole log has been read (else ask again for more). */
+  readonly complete: boolean;
+  readonly bytesRead: number;
+  readonly size: number;
+}
+
 export interface RunsApi {
   /** Every recorded run of the project, newest first. */
   list(arg: Record<string, never>): Promise<readonly RunRecord[]>;
@@ -63,4 +72,6 @@ export interface RunsApi {
   stop(arg: { readonly id: string }): Promise<RunRecord>;
   /** Up to 256 KB of the run's log from `offset` (follow by asking again from the returned offset). */
   log(arg: { readonly id: string; readonly offset: number }): Promise<RunLogChunk>;
+  /** Metrics from the run's log (`loss=0.12`, `acc: 0.9`, `'val/mAP': 41.2`), read on from the last call. */
+  metrics(arg: { readonly id: string }): Promise<RunMetrics>;
 }

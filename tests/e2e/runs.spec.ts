@@ -30,6 +30,8 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await expect(log.getByLabel('Output')).toContainText('step=3 loss=0.1', { timeout: 20_000 });
   const runs = page.getByRole('list', { name: 'Runs' });
   await expect(runs.getByRole('status').first()).toHaveText(/succeeded \(0\)/, { timeout: 20_000 });
+  // The numbers in the log, plotted over steps.
+  await expect(log.getByRole('img', { name: 'loss: 3 values, last 0.1 at step 3' })).toBeVisible({ timeout: 10_000 });
   await log.getByRole('searchbox', { name: 'Search the log' }).fill('step=2');
   await expect(log.getByLabel('Output')).toHaveText('step=2 loss=0.2');
 

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { useRuns } from './runs-store';
+import { MetricsPlot } from './MetricsPlot';
 import type { RunLogTab } from './run-tabs';
 
 /** The log kept in the page; older lines are dropped (the whole log stays on the server). */
@@ -73,6 +74,7 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
           {error}
         </p>
       )}
+      <MetricsPlot runId={tab.runId} live={run !== undefined && !['succeeded', 'failed', 'stopped'].includes(run.status)} />
       <pre className="run-log-text" ref={bottom} aria-label="Output">
         {shown}
       </pre>
