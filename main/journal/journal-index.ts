@@ -16,7 +16,8 @@ const SNIPPET_CHARS = 80;
 /**
  * Full-text search over the journal with MiniSearch (BM25, prefix and fuzzy matching, the title
  * counting most), kept up to date entry by entry as files change. Tags, run ids and commit hashes
- * are their own fields, so `ablation`, a run id or the start of a hash finds its entries.
+ * are their own fields, so `ablation`, a run id or the start of a hash finds its entries, and
+ * so do a run's command, commit and config values (`cosine`, `3e-4`).
  */
 export class JournalIndex {
   private readonly search = new MiniSearch<IndexedEntry>({
@@ -27,9 +28,10 @@ export class JournalIndex {
   private readonly tagsOf = new Map<string, readonly string[]>();
   private readonly titles = new Map<string, string>();
 
-  put(entry: JournalEntry, body: string): void {
+  /** `runText`: what the entry's runs add (their commands, commits and config values). */
+  put(entry: JournalEntry, body: string, runText = ''): void {
     this.remove(entry.path);
-    this.search.add({ id: entry.path, title: entry.title, tags: entry.tags.join(' '), body, runs: entry.runs.join(' '), commits: entry.commits.join(' ') });
+    this.search.add({ id: entry.path, title: entry.title, tags: entry.tags.join(' '), body, runs: `${entry.runs.join(' ')}\n${runText}`, commits: entry.commits.join(' ') });
     this.bodies.set(entry.path, body);
     this.tagsOf.set(entry.path, entry.tags);
     this.titles.set(entry.path, entry.title);

@@ -127,6 +127,26 @@ export class JournalService {
     await Promise.all(names.filter((name) => name.toLowerCase().endsWith('.md')).map((name) => this.reload(`${JOURNAL_DIR}/${name}`).catch(() => undefined)));
   }
 
+  /** The searchable text of these runs (journal/runs/<id>/: run.json's command and commit, configs/ files). */
+  private async runText(root: string, runs: readonly string[]): Promise<string> {
+    const parts: string[] = [];
+    let size = 0;
+    for (const id of runs) {
+      if (!/^[\w.-]+$/.test(id)) continue;
+      const folder = path.join(root, JOURNAL_DIR, 'runs', id);
+      const record = await readFile(path.join(folder, 'run.json'), 'utf8').then((text) => JSON.parse(text) as { command?: string; code?: { commit?: string }; configs?: string[] }).catch(() => null);
+      if (!record) continue;
+      parts.push(id, record.command ?? '', record.code?.commit ?? '');
+      for (const config of record.configs ?? []) {
+        if (size > RUN_TEXT_BYTES) break;
+        const text = await readFile(path.join(folder, 'configs', ...config.split('/')), 'utf8').catch(() => '');
+        size += text.length;
+        parts.push(text.slice(0, RUN_TEXT_BYTES));
+      }
+    }
+    return parts.join('\n');
+  }
+
   /** Reads one entry again (or forgets it when it is gone) and returns what is listed for it. */
   private async reload(relative: string): Promise<JournalEntry> {
     const root = this.requireRoot();
@@ -141,10 +161,13 @@ export class JournalService {
     if (this.root !== root) fail('no-workspace', 'The project folder changed while the journal was read.');
     const { body, ...entry } = readEntry(relative, text, info.mtimeMs);
     this.entries.set(relative, entry);
-    this.index.put(entry, body);
+    this.index.put(entry, body, await this.runText(root, entry.runs));
     return entry;
   }
 }
+
+/** What an entry's runs add to its search: their commands, commits and the configs they copied (a few KB each). */
+const RUN_TEXT_BYTES = 64 * 1024;
 
 /** journal/<name>.md, directly in the journal folder (runs/ and other folders are not entries). */
 export function isEntryPath(relative: string): boolean {

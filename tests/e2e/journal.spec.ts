@@ -48,7 +48,7 @@ test('the journal: entries listed and searched, a malformed one named with its l
   await expect(preview).toContainText('<script>window.__journalScript = 1</script>');
   expect(await page.evaluate(() => (window as { __journalScript?: number }).__journalScript)).toBeUndefined();
   await expect(preview.locator('a[href^="javascript"]')).toHaveCount(0);
-  await expect(preview).toContainText('runs: r-1130-a');
+  await expect(preview.getByRole('list', { name: 'Runs of this entry' })).toContainText('r-1130-a not recorded here');
   // A link to another entry opens its preview.
   await preview.getByRole('link', { name: 'the next try' }).click();
   await expect(page.getByRole('article', { name: 'Preview of Warmup' })).toContainText('The front matter has an error on line');

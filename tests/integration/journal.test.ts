@@ -27,7 +27,8 @@ describe('journal', () => {
       'journal/2026-11-30-baseline.md': '---\ntitle: Baseline\ncreated: 2026-11-30\ntags: [baseline]\nruns: [r-1130-a]\ncommits: [4f2a9c1d]\n---\nResNet-50 reaches 76.1 top-1 with the cosine schedule.\n',
       'journal/2026-12-01-broken.md': '---\ntitle: Broken\ntags: [oops\n---\nThe warmup made it diverge.\n',
       'journal/notes-from-obsidian.md': '# Ideas\n\nTry label smoothing.\n',
-      'journal/runs/r-1130-a/run.json': '{}\n',
+      'journal/runs/r-1130-a/run.json': JSON.stringify({ command: 'python train_big.py --config configs/a.yaml', code: { commit: 'c0ffee12' }, configs: ['configs/a.yaml'] }),
+      'journal/runs/r-1130-a/configs/configs/a.yaml': 'scheduler: onecycle_warm\n',
     });
     session = new Session({ host: 'web', version: 'test', configDir: await temp.make('labdesk-journal-config-'), moveToTrash: async () => undefined });
     session.events.subscribe((event, payload) => {
@@ -57,6 +58,9 @@ describe('journal', () => {
     assert.deepEqual(await titles('resnt'), ['Baseline'], 'a typo still finds it');
     assert.deepEqual(await titles('r-1130-a'), ['Baseline']);
     assert.deepEqual(await titles('4f2a'), ['Baseline'], 'the start of a hash');
+    assert.deepEqual(await titles('train_big'), ['Baseline'], "a run's command");
+    assert.deepEqual(await titles('onecycle_warm'), ['Baseline'], "a value in a run's config");
+    assert.deepEqual(await titles('c0ffee'), ['Baseline'], "a run's commit");
     assert.deepEqual(await titles('warmup'), ['Broken'], 'the body of a malformed entry is searchable');
     assert.deepEqual(await titles('', 'baseline'), ['Baseline']);
     assert.deepEqual(await titles('smoothing', 'baseline'), []);

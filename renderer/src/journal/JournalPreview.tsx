@@ -1,16 +1,17 @@
-import { useMemo, type MouseEvent } from 'react';
+import { useEffect, useMemo, type MouseEvent } from 'react';
 import { api } from '../api/client';
 import { useLoaded } from '../git/use-loaded';
 import { useEditor } from '../state/editor-store';
-import { notify } from '../state/notifications-store';
+import { useRuns } from '../runs/runs-store';
 import { useJournal } from './journal-store';
 import type { JournalPreviewTab } from './journal-tabs';
 import { renderJournalMarkdown } from './render-markdown';
 
 /**
  * A journal entry rendered: its fields (date, tags, runs, commits) above the Markdown. Links to
- * other entries open them here, `commit:<hash>` selects the commit in the graph, web links open
- * outside the window; `run:<id>` links wait for runs (they say so).
+ * other entries open them here, `run:<id>` opens the run's log, `commit:<hash>` selects the
+ * commit in the graph, web links open outside the window. The entry's runs are listed with their
+ * live status.
  */
 export function JournalPreview({ tab }: { tab: JournalPreviewTab }) {
   const entry = useJournal((state) => state.entries.find((candidate) => candidate.path === tab.path));
@@ -18,6 +19,10 @@ export function JournalPreview({ tab }: { tab: JournalPreviewTab }) {
   const { value: file, error } = useLoaded(() => api().workspace.read({ path: tab.path }), [tab.path, entry?.mtimeMs]);
   const html = useMemo(() => (file?.kind === 'text' ? renderJournalMarkdown(file.text) : ''), [file]);
   const openPreview = useEditor((state) => state.openJournalPreview);
+  const { runs, loaded: runsLoaded, load: loadRuns } = useRuns();
+  useEffect(() => {
+    if (!runsLoaded) void loadRuns();
+  }, [runsLoaded, loadRuns]);
 
   if (error) return <p className="editor-message" role="alert">{error}</p>;
   if (!file) return <p className="editor-message">Reading {tab.path}…</p>;
@@ -29,7 +34,7 @@ export function JournalPreview({ tab }: { tab: JournalPreviewTab }) {
     event.preventDefault();
     if (/^https?:/i.test(href)) return void window.open(href, '_blank', 'noopener');
     if (/^commit:/i.test(href)) return void openCommit(href.slice('commit:'.length));
-    if (/^run:/i.test(href)) return void notify('info', `${href.slice(4)} is a run; runs open here once the Runs view exists.`, { source: tab.path });
+    if (/^run:/i.test(href)) return void useEditor.getState().openRunLog(href.slice(4));
     // A relative link: another entry (or file) of the project, from the journal folder.
     const target = new URL(href, `file:///${tab.path}`).pathname.slice(1);
     if (target.toLowerCase().endsWith('.md') && target.startsWith('journal/')) openPreview(decodeURIComponent(target));
@@ -44,9 +49,27 @@ export function JournalPreview({ tab }: { tab: JournalPreviewTab }) {
           <p className="hint">
             {entry.created}
             {entry.tags.length > 0 && ` · ${entry.tags.join(', ')}`}
-            {entry.runs.length > 0 && ` · runs: ${entry.runs.join(', ')}`}
+
             {entry.commits.length > 0 && ` · commits: ${entry.commits.map((oid) => oid.slice(0, 8)).join(', ')}`}
           </p>
+          {entry.runs.length > 0 && (
+            <ul className="journal-runs" aria-label="Runs of this entry">
+              {entry.runs.map((id) => {
+                const run = runs.find((candidate) => candidate.id === id);
+                return (
+                  <li key={id}>
+                    <button type="button" className="link-button" onClick={() => useEditor.getState().openRunLog(id)}>
+                      {id}
+                    </button>{' '}
+                    <span className={`run-status run-${run?.status ?? 'lost'}`} role="status" aria-label={`Status of ${id}`}>
+                      {run ? `${run.status}${run.exitCode !== null ? ` (${run.exitCode})` : ''}` : 'not recorded here'}
+                    </span>{' '}
+                    {run && <code>{run.command}</code>}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
           {entry.error && (
             <p role="alert">
               The front matter has an error on line {entry.error.line}: {entry.error.message}. Labdesk does not change this file until it is fixed.
