@@ -82,6 +82,7 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'runs.stop': (session, arg) => session.runs.stop(arg.id),
   'runs.log': (session, arg) => session.runs.log(arg.id, arg.offset),
   'runs.metrics': (session, arg) => session.runs.metrics(arg.id),
+  'runs.patch': (session, arg) => session.runs.patch(arg.id),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

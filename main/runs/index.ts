@@ -9,3 +9,4 @@ export * from './slurm-launcher';
 export * from './launch-run';
 export * from './run-service';
 export * from './log-metrics';
+export * from './run-patch';

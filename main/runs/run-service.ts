@@ -1,4 +1,5 @@
-import type { RunLogChunk, RunMetrics, RunRecord } from '../../preload/api';
+import type { PatchResult, RunLogChunk, RunMetrics, RunRecord } from '../../preload/api';
+import { readRunPatch } from './run-patch';
 import { LogMetrics, thin } from './log-metrics';
 import { type EventBus, fail } from '../common';
 import type { RemoteContextSource } from '../explorer';
@@ -101,6 +102,12 @@ export class RunService {
     if (record.session) await (record.launcher === 'slurm' ? stopSlurmRun(exec, record.session) : stopTmuxRun(exec, record.session));
     await this.refresh();
     return this.find(id);
+  }
+
+  /** The run's code.patch, for the patch view. */
+  async patch(id: string): Promise<PatchResult> {
+    await this.find(id);
+    return readRunPatch(this.requireRoot(), id);
   }
 
   /** Up to MAX_LOG_BYTES of a run's output.log from `offset`, read on the server (never the whole file). */

@@ -146,6 +146,7 @@ export const METHOD_NAMES = [
   'runs.stop',
   'runs.log',
   'runs.metrics',
+  'runs.patch',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 

@@ -1,3 +1,5 @@
+import type { PatchResult } from './git';
+
 /** Runs: a command launched on a target, recorded with its exact code in journal/runs/<id>/. */
 
 export type RunStatus = 'launching' | 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped' | 'lost';
@@ -74,4 +76,6 @@ export interface RunsApi {
   log(arg: { readonly id: string; readonly offset: number }): Promise<RunLogChunk>;
   /** Metrics from the run's log (`loss=0.12`, `acc: 0.9`, `'val/mAP': 41.2`), read on from the last call. */
   metrics(arg: { readonly id: string }): Promise<RunMetrics>;
+  /** The run's code.patch (its changes on top of its commit), as the patch view takes it. */
+  patch(arg: { readonly id: string }): Promise<PatchResult>;
 }

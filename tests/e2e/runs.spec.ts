@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sshdAvailable } from '../fixtures/sshd';
 import { expect } from './labdesk-web';
@@ -20,6 +20,13 @@ test.skip(tmuxMissing, 'tmux is not installed');
 test.setTimeout(90_000);
 
 test('launch a run on the server from the Runs view, follow its log, see it succeed, and find its record', async ({ page, web, sshd }) => {
+  // A real repository with one uncommitted change: the run records it in code.patch.
+  await rm(path.join(web.project, '.git'), { recursive: true, force: true });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: web.project, env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'a@x' } });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'sample');
+  await writeFile(path.join(web.project, 'train.py'), `${await readFile(path.join(web.project, 'train.py'), 'utf8')}# tried a warmup\n`);
   await addAndActivateTarget(page, web.remote, sshd);
   await page.getByRole('button', { name: 'Runs' }).click();
   await page.getByRole('textbox', { name: 'Command to run' }).fill('for step in 1 2 3; do echo "step=$step loss=0.$((4 - step))"; sleep 0.3; done');
@@ -34,6 +41,12 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await expect(log.getByRole('img', { name: 'loss: 3 values, last 0.1 at step 3' })).toBeVisible({ timeout: 10_000 });
   await log.getByRole('searchbox', { name: 'Search the log' }).fill('step=2');
   await expect(log.getByLabel('Output')).toHaveText('step=2 loss=0.2');
+
+  // The code it ran: the uncommitted change, in the patch view.
+  await log.getByRole('button', { name: 'Code changes' }).click();
+  const patch = page.getByRole('region', { name: /^Patch code of r-/ });
+  await expect(patch).toContainText('1 files changed');
+  await expect(patch.locator('.d2h-ins').filter({ hasText: '# tried a warmup' })).toBeVisible();
 
   // Its record: the code was pushed first, and the run's folder is in the journal.
   const [id] = await readdir(path.join(web.project, 'journal', 'runs'));

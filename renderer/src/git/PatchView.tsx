@@ -34,7 +34,10 @@ function splitPatch(patch: string): FilePatch[] {
  * large files wait for a click, so the window never freezes. Any file opens in the diff editor.
  */
 export function PatchView({ tab }: { tab: PatchTab }) {
-  const { value: result, error } = useLoaded(() => api().git.patch({ from: tab.from, to: tab.to, ...(tab.untracked && { untracked: tab.untracked }) }), [tab.from, tab.to, tab.untracked]);
+  const { value: result, error } = useLoaded(
+    () => (tab.run ? api().runs.patch({ id: tab.run }) : api().git.patch({ from: tab.from, to: tab.to, ...(tab.untracked && { untracked: tab.untracked }) })),
+    [tab.from, tab.to, tab.untracked, tab.run],
+  );
   const [shown, setShown] = useState<ReadonlySet<string>>(new Set());
   const [all, setAll] = useState(false);
   const theme = useSettings((state) => state.settings.theme);
@@ -55,7 +58,10 @@ export function PatchView({ tab }: { tab: PatchTab }) {
   if (!result) return <p className="editor-message">Reading the patch…</p>;
 
   const openFile = (path: string, oldPath?: string) =>
-    openGitDiff({ path, ...(oldPath !== undefined && { oldPath }), left: { kind: 'commit', oid: tab.from ?? EMPTY_TREE }, right: { kind: 'commit', oid: tab.to } });
+    // A run's patch is not in git: its file opens in place, drawn below.
+    tab.run
+      ? setShown(new Set([...shown, path]))
+      : openGitDiff({ path, ...(oldPath !== undefined && { oldPath }), left: { kind: 'commit', oid: tab.from ?? EMPTY_TREE }, right: { kind: 'commit', oid: tab.to } });
 
   return (
     <div className="patch-view" role="region" aria-label={`Patch ${tab.title}`}>

@@ -42,6 +42,8 @@ export interface PatchTab {
   readonly to: string;
   /** A stash's untracked-files commit, shown after the rest as new files. */
   readonly untracked?: string;
+  /** A run's code.patch instead of a git diff (`to` is then the run's commit). */
+  readonly run?: string;
   readonly title: string;
 }
 

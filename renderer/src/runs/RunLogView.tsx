@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
+import { useEditor } from '../state/editor-store';
 import { useRuns } from './runs-store';
 import { MetricsPlot } from './MetricsPlot';
 import type { RunLogTab } from './run-tabs';
@@ -65,6 +66,11 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
           {run ? `${run.command} · ${run.status}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''} · ${run.target}` : tab.runId}
         </span>
         <input type="search" aria-label="Search the log" placeholder="Show lines with…" value={filter} onChange={(event) => setFilter(event.target.value)} />
+        {run?.code.patch && (
+          <button type="button" className="button small" onClick={() => useEditor.getState().openRunPatch(run.id, run.code.commit)}>
+            Code changes
+          </button>
+        )}
         <label className="check">
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} /> Follow
         </label>
