@@ -83,6 +83,8 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'runs.log': (session, arg) => session.runs.log(arg.id, arg.offset),
   'runs.metrics': (session, arg) => session.runs.metrics(arg.id),
   'runs.patch': (session, arg) => session.runs.patch(arg.id),
+  'runs.checkoutCode': (session, arg) => session.runs.checkoutCode(arg.id),
+  'runs.runAgain': (session, arg) => session.runs.runAgain(arg.id),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

@@ -142,5 +142,7 @@ export const schemas = {
   'runs.log': z.strictObject({ id: runId, offset: z.number().int().nonnegative() }),
   'runs.metrics': z.strictObject({ id: runId }),
   'runs.patch': z.strictObject({ id: runId }),
+  'runs.checkoutCode': z.strictObject({ id: runId }),
+  'runs.runAgain': z.strictObject({ id: runId }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -10,3 +10,4 @@ export * from './launch-run';
 export * from './run-service';
 export * from './log-metrics';
 export * from './run-patch';
+export * from './run-checkout';

@@ -1,4 +1,5 @@
 import type { PatchResult, RunLogChunk, RunMetrics, RunRecord } from '../../preload/api';
+import { checkoutRunCode } from './run-checkout';
 import { readRunPatch } from './run-patch';
 import { LogMetrics, thin } from './log-metrics';
 import { type EventBus, fail } from '../common';
@@ -102,6 +103,17 @@ export class RunService {
     if (record.session) await (record.launcher === 'slurm' ? stopSlurmRun(exec, record.session) : stopTmuxRun(exec, record.session));
     await this.refresh();
     return this.find(id);
+  }
+
+  /** A branch at the run's commit with its patch applied (run-checkout.ts). */
+  async checkoutCode(id: string): Promise<{ branch: string }> {
+    return { branch: await checkoutRunCode(this.requireRoot(), await this.find(id)) };
+  }
+
+  /** The same command again on the active target, with the code as it is now (recorded anew). */
+  async runAgain(id: string): Promise<RunRecord> {
+    const before = await this.find(id);
+    return this.launch({ command: before.command, launcher: before.launcher, ...(before.entry && { entry: before.entry }) });
   }
 
   /** The run's code.patch, for the patch view. */

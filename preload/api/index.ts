@@ -147,6 +147,8 @@ export const METHOD_NAMES = [
   'runs.log',
   'runs.metrics',
   'runs.patch',
+  'runs.checkoutCode',
+  'runs.runAgain',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 

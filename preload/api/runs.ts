@@ -78,4 +78,8 @@ export interface RunsApi {
   metrics(arg: { readonly id: string }): Promise<RunMetrics>;
   /** The run's code.patch (its changes on top of its commit), as the patch view takes it. */
   patch(arg: { readonly id: string }): Promise<PatchResult>;
+  /** A new branch `run/<id>` at the run's commit with its patch applied; refused when the working tree has changes. */
+  checkoutCode(arg: { readonly id: string }): Promise<{ readonly branch: string }>;
+  /** Launches the same command again on the active target, with the code as it is now. */
+  runAgain(arg: { readonly id: string }): Promise<RunRecord>;
 }

@@ -48,8 +48,14 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await expect(patch).toContainText('1 files changed');
   await expect(patch.locator('.d2h-ins').filter({ hasText: '# tried a warmup' })).toBeVisible();
 
+  // Run again: the same command, a new record.
+  await page.getByRole('tab', { name: /^Log r-/ }).click();
+  await log.getByRole('button', { name: 'Run again' }).click();
+  await expect(runs.getByRole('listitem')).toHaveCount(2);
+  await expect(runs.getByRole('status').first()).toHaveText(/succeeded \(0\)/, { timeout: 20_000 });
+
   // Its record: the code was pushed first, and the run's folder is in the journal.
-  const [id] = await readdir(path.join(web.project, 'journal', 'runs'));
+  const [id] = (await readdir(path.join(web.project, 'journal', 'runs'))).sort();
   const record = JSON.parse(await readFile(path.join(web.project, 'journal', 'runs', id as string, 'run.json'), 'utf8')) as { status: string; exitCode: number; target: string };
   expect([record.status, record.exitCode]).toEqual(['succeeded', 0]);
   expect(await readFile(path.join(web.remote, 'train.py'), 'utf8')).toBe(await readFile(path.join(web.project, 'train.py'), 'utf8'));

@@ -75,3 +75,50 @@ describe('snapshotCode (real repositories)', () => {
     assert.match(unborn.patch, /new file mode 100644/);
   });
 });
+
+describe("checkoutRunCode: a branch at the run's commit with its patch applied", () => {
+  it('gives back the code the run had (untracked files too); refused while the working tree has changes', async () => {
+    const { checkoutRunCode, snapshotCode: snapshot, writeNewRun } = await import('../../main/runs');
+    const dir = path.join(await temp.make('labdesk-run-checkout-'), 'repo');
+    const repo = ScriptedRepo.init(dir);
+    await writeFile(path.join(dir, '.gitignore'), 'journal/runs/\n');
+    repo.git('add', '.gitignore');
+    repo.commit('train', { file: 'train.py', content: 'print("v1")' });
+    const commit = repo.head();
+    await writeFile(path.join(dir, 'train.py'), 'print("v1 with warmup")\n');
+    await writeFile(path.join(dir, 'extra.py'), 'x = 1\n');
+    const code = await snapshot(dir);
+    const record = {
+      id: 'r-20261207-120000-abcd',
+      status: 'succeeded' as const,
+      exitCode: 0,
+      command: 'python train.py',
+      target: 'gpu1',
+      host: 'gpu1',
+      remoteRoot: '/srv',
+      runDir: '/srv/.labdesk/runs/r-20261207-120000-abcd',
+      launcher: 'tmux' as const,
+      session: null,
+      environment: null,
+      entry: null,
+      code: { commit, branch: 'main', dirty: true, patch: 'code.patch', untracked: code.untracked, largeFiles: [] },
+      configs: [],
+      environmentFiles: [],
+      manifest: 'manifest.json',
+      createdAt: '2026-12-07T12:00:00Z',
+      startedAt: null,
+      endedAt: null,
+    };
+    await writeNewRun(dir, record, { patch: code.patch, configs: [], environmentFiles: [], manifest: [] });
+    await assert.rejects(checkoutRunCode(dir, record), /working tree has changes/);
+
+    // Later, the tree moved on and is clean again.
+    repo.git('checkout', '-q', '--', 'train.py');
+    await rm(path.join(dir, 'extra.py'));
+    repo.commit('v2', { file: 'train.py', content: 'print("v2")' });
+    assert.equal(await checkoutRunCode(dir, record), 'run/r-20261207-120000-abcd');
+    assert.equal(repo.git('rev-parse', 'HEAD'), commit);
+    assert.equal(await readFile(path.join(dir, 'train.py'), 'utf8'), 'print("v1 with warmup")\n');
+    assert.equal(await readFile(path.join(dir, 'extra.py'), 'utf8'), 'x = 1\n', 'its untracked file is back');
+  });
+});

@@ -1,10 +1,37 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
+import type { RunRecord } from '../../../preload/api';
+import { ask } from '../state/dialog-store';
 import { useEditor } from '../state/editor-store';
+import { notify } from '../state/notifications-store';
 import { useRuns } from './runs-store';
 import { MetricsPlot } from './MetricsPlot';
 import type { RunLogTab } from './run-tabs';
+
+async function checkoutCode(run: RunRecord): Promise<void> {
+  const choice = await ask(`Check out the code of ${run.id}?`, `A new branch run/${run.id} is made at ${run.code.commit?.slice(0, 8) ?? ''} and the run's uncommitted changes are applied to it. Your working tree must have no changes.`, [
+    { label: 'Check out', value: 'yes', primary: true },
+    { label: 'Cancel', value: 'cancel' },
+  ]);
+  if (choice !== 'yes') return;
+  try {
+    const { branch } = await api().runs.checkoutCode({ id: run.id });
+    notify('info', `On ${branch}: the code ${run.id} ran.`);
+  } catch (error) {
+    notify('error', errorMessage(error));
+  }
+}
+
+async function runAgain(id: string): Promise<void> {
+  try {
+    const again = await api().runs.runAgain({ id });
+    await useRuns.getState().load();
+    useEditor.getState().openRunLog(again.id);
+  } catch (error) {
+    notify('error', errorMessage(error));
+  }
+}
 
 /** The log kept in the page; older lines are dropped (the whole log stays on the server). */
 const KEEP_CHARS = 2 * 1024 * 1024;
@@ -69,6 +96,16 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
         {run?.code.patch && (
           <button type="button" className="button small" onClick={() => useEditor.getState().openRunPatch(run.id, run.code.commit)}>
             Code changes
+          </button>
+        )}
+        {run?.code.commit && (
+          <button type="button" className="button small" title="A new branch at the run's commit with its changes applied" onClick={() => void checkoutCode(run)}>
+            Check out its code
+          </button>
+        )}
+        {run && (
+          <button type="button" className="button small" title="The same command on the active server, with the code as it is now" onClick={() => void runAgain(run.id)}>
+            Run again
           </button>
         )}
         <label className="check">
