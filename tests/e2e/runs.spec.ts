@@ -67,4 +67,10 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await runs.getByRole('button', { name: /^Stop r-/ }).click();
   await page.getByRole('alertdialog', { name: /^Stop r-/ }).getByRole('button', { name: 'Stop' }).click();
   await expect(runs.getByRole('status').first()).toHaveText(/stopped \(129\)/, { timeout: 20_000 });
+
+  // The commit the runs started from lists them in the graph.
+  await page.getByRole('button', { name: 'Source control' }).click();
+  await page.getByRole('button', { name: 'Show graph' }).click();
+  await page.getByRole('listbox', { name: 'Commits' }).getByRole('option', { name: /^sample, / }).click();
+  await expect(page.getByRole('list', { name: 'Runs from this commit' }).getByRole('listitem')).toHaveCount(3);
 });

@@ -8,6 +8,7 @@ import { CHANGE_LETTER } from './change-letter';
 import { EMPTY_TREE } from './git-tabs';
 import { useGraph } from './graph-store';
 import { fullDate } from './relative-time';
+import { CommitRuns } from '../runs/CommitRuns';
 import { useLoaded } from './use-loaded';
 
 /** "+12 −3", or "binary" for a file git cannot count lines of. */
@@ -113,6 +114,7 @@ export function CommitDetailsPane({ oid }: { oid: string }) {
           ))}
         </dd>
       </dl>
+      <CommitRuns oid={details.oid} />
       <div className="commit-compare">
         <button type="button" className="button small" onClick={() => openPatch(parent ?? null, details.oid, `Patch of ${details.oid.slice(0, 8)}`)}>
           Open as patch
