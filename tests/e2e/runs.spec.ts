@@ -68,6 +68,15 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await page.getByRole('alertdialog', { name: /^Stop r-/ }).getByRole('button', { name: 'Stop' }).click();
   await expect(runs.getByRole('status').first()).toHaveText(/stopped \(129\)/, { timeout: 20_000 });
 
+  // Two runs side by side.
+  const picks = runs.getByRole('checkbox');
+  await picks.nth(1).check();
+  await picks.nth(2).check();
+  await page.getByRole('button', { name: 'Compare the two picked runs' }).click();
+  const compared = page.getByRole('region', { name: /^Compare r-.* and r-/ });
+  await expect(compared.getByRole('row', { name: /^Command / })).toContainText('for step in 1 2 3');
+  await expect(compared.getByRole('row', { name: /^Last loss / })).toContainText('0.1');
+
   // The commit the runs started from lists them in the graph.
   await page.getByRole('button', { name: 'Source control' }).click();
   await page.getByRole('button', { name: 'Show graph' }).click();

@@ -11,6 +11,7 @@ import { PatchView } from '../git/PatchView';
 import { FolderCompareView } from '../git/FolderCompareView';
 import { JournalPreview } from '../journal/JournalPreview';
 import { RunLogView } from '../runs/RunLogView';
+import { RunCompareView } from '../runs/RunCompareView';
 import { TabBar } from './TabBar';
 
 function formatSize(bytes: number): string {
@@ -119,6 +120,7 @@ export function EditorArea() {
         {tab?.kind === 'folder-compare' && <FolderCompareView key={tab.id} tab={tab} />}
         {tab?.kind === 'journal-preview' && <JournalPreview key={tab.id} tab={tab} />}
         {tab?.kind === 'run-log' && <RunLogView key={tab.id} tab={tab} />}
+        {tab?.kind === 'run-compare' && <RunCompareView key={tab.id} tab={tab} />}
       </div>
     </section>
   );

@@ -79,7 +79,7 @@ export const createTabsSlice: EditorSlice<TabsSlice> = (set, get) => ({
     if (!tab) return;
     if (tab.kind === 'remote-file') await get().saveRemote(tab.id);
     else if (tab.kind === 'remote-diff') await get().saveRemote(tab.fileId);
-    else if (tab.kind === 'graph' || tab.kind === 'file-history' || tab.kind === 'patch' || tab.kind === 'folder-compare' || tab.kind === 'journal-preview' || tab.kind === 'run-log') return;
+    else if (tab.kind === 'graph' || tab.kind === 'file-history' || tab.kind === 'patch' || tab.kind === 'folder-compare' || tab.kind === 'journal-preview' || tab.kind === 'run-log' || tab.kind === 'run-compare') return;
     // A git diff's working-tree side is the file's own model: saving it saves the file.
     else if (tab.kind === 'git-diff') {
       if (tab.right.kind === 'worktree') await get().save(tab.path);

@@ -2,7 +2,7 @@ import { baseName } from '../files/tree-rows';
 import type { FileHistoryTab, FolderCompareTab, GitDiffTab, GraphTab, PatchTab } from '../git/git-tabs';
 import type { JournalPreviewTab } from '../journal/journal-tabs';
 import type { RemoteDiffTab, RemoteFileTab } from '../remote/remote-tabs';
-import type { RunLogTab } from '../runs/run-tabs';
+import type { RunCompareTab, RunLogTab } from '../runs/run-tabs';
 import type { EditedFile } from './edited-file';
 import { updateTabs, type TabsState } from './tab-model';
 
@@ -23,7 +23,7 @@ export interface DiffTab {
   readonly path: string;
 }
 
-export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab | FileHistoryTab | PatchTab | FolderCompareTab | JournalPreviewTab | RunLogTab;
+export type Tab = FileTab | DiffTab | RemoteFileTab | RemoteDiffTab | GraphTab | GitDiffTab | FileHistoryTab | PatchTab | FolderCompareTab | JournalPreviewTab | RunLogTab | RunCompareTab;
 
 export const fileTabId = (path: string) => `file:${path}`;
 export const diffTabId = (path: string) => `disk-diff:${path}`;
@@ -52,6 +52,8 @@ export function tabTitle(tab: Tab): string {
       return `${baseName(tab.path)} (preview)`;
     case 'run-log':
       return `Log ${tab.runId}`;
+    case 'run-compare':
+      return `${tab.left} ↔ ${tab.right}`;
   }
 }
 
@@ -61,6 +63,7 @@ export function tabLocation(tab: Tab): string {
   if (tab.kind === 'patch') return `Patch ${tab.title}`;
   if (tab.kind === 'folder-compare') return `Folder compare ${tabTitle(tab)}`;
   if (tab.kind === 'run-log') return `Run ${tab.runId}: output.log on its server`;
+  if (tab.kind === 'run-compare') return `Runs ${tab.left} and ${tab.right}`;
   return tab.kind === 'remote-file' || tab.kind === 'remote-diff' ? `${tab.target}:${tab.path}` : tab.path;
 }
 

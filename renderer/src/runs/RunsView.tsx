@@ -17,6 +17,9 @@ export function RunsView() {
   const target = useSync((state) => state.status.target);
   const openRunLog = useEditor((state) => state.openRunLog);
   const [command, setCommand] = useState('');
+  /** Up to two runs picked to compare. */
+  const [picked, setPicked] = useState<readonly string[]>([]);
+  const pick = (id: string, on: boolean) => setPicked(on ? [...picked.filter((other) => other !== id), id].slice(-2) : picked.filter((other) => other !== id));
   useEffect(() => {
     if (!loaded) void load();
   }, [loaded, load]);
@@ -56,9 +59,15 @@ export function RunsView() {
         </p>
       )}
       {loaded && runs.length === 0 && <p className="hint pad">No runs yet. Each run is recorded with its exact code in journal/runs/.</p>}
+      {picked.length === 2 && (
+        <button type="button" className="button small pad" onClick={() => useEditor.getState().openRunCompare(picked[0] as string, picked[1] as string)}>
+          Compare the two picked runs
+        </button>
+      )}
       <ul className="run-list" aria-label="Runs">
         {runs.map((run) => (
           <li key={run.id} className={`run-row run-${run.status}`}>
+            <input type="checkbox" aria-label={`Pick ${run.id} to compare`} checked={picked.includes(run.id)} onChange={(event) => pick(run.id, event.target.checked)} />
             <button type="button" className="run-open" aria-label={`${run.command}, ${run.status}`} title={`${run.id} on ${run.target}`} onClick={() => openRunLog(run.id)}>
               <span className="run-status" role="status" aria-label={`Status of ${run.id}`}>
                 {run.status}
