@@ -21,8 +21,12 @@ test('the journal: entries listed and searched, a malformed one named with its l
       '',
       '[bad link](javascript:alert(1)) and [a run](run:r-1130-a)',
       '',
+      '![the loss](plots/loss.png) ![from the web](https://example.com/x.png)',
+      '',
     ].join('\n'),
   );
+  await mkdir(path.join(web.project, 'journal/plots'), { recursive: true });
+  await writeFile(path.join(web.project, 'journal/plots/loss.png'), Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108020000009077530000000c4944415408d76360f8ff3f0005fe02fea7d6a4c40000000049454e44ae426082', 'hex'));
   await writeFile(path.join(web.project, 'journal/2026-12-01-warmup.md'), '---\ntitle: Warmup\ntags: [oops\n---\nIt diverged.\n');
 
   await page.getByRole('button', { name: 'Journal' }).click();
@@ -48,6 +52,8 @@ test('the journal: entries listed and searched, a malformed one named with its l
   await expect(preview).toContainText('<script>window.__journalScript = 1</script>');
   expect(await page.evaluate(() => (window as { __journalScript?: number }).__journalScript)).toBeUndefined();
   await expect(preview.locator('a[href^="javascript"]')).toHaveCount(0);
+  // An image of the project is shown inline; one on the web is not loaded (the CSP).
+  await expect(preview.getByRole('img', { name: 'the loss' })).toHaveAttribute('src', /^data:image\/png;base64,/);
   await expect(preview.getByRole('list', { name: 'Runs of this entry' })).toContainText('r-1130-a not recorded here');
   // A link to another entry opens its preview.
   await preview.getByRole('link', { name: 'the next try' }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import { api } from '../api/client';
 import { useLoaded } from '../git/use-loaded';
 import { useEditor } from '../state/editor-store';
@@ -20,6 +20,24 @@ export function JournalPreview({ tab }: { tab: JournalPreviewTab }) {
   const html = useMemo(() => (file?.kind === 'text' ? renderJournalMarkdown(file.text) : ''), [file]);
   const openPreview = useEditor((state) => state.openJournalPreview);
   const { runs, loaded: runsLoaded, load: loadRuns } = useRuns();
+  const body = useRef<HTMLDivElement>(null);
+  // Images of the project (the journal's, a run's fetched plots) load through main as data: URLs;
+  // anything else (a web address) the CSP refuses to load.
+  useEffect(() => {
+    const images = [...(body.current?.querySelectorAll<HTMLImageElement>('img[src]') ?? [])];
+    for (const image of images) {
+      const src = image.getAttribute('src') ?? '';
+      if (/^(data|https?):/i.test(src)) continue;
+      const target = decodeURIComponent(new URL(src, `file:///${tab.path}`).pathname.slice(1));
+      void api()
+        .git.readVersion({ path: target, version: { kind: 'worktree' } })
+        .then((content) => {
+          if (content.kind === 'image') image.src = content.dataUrl;
+          else image.alt = `${image.alt || target} (not an image Labdesk can show)`;
+        })
+        .catch(() => (image.alt = `${image.alt || target} (missing)`));
+    }
+  }, [html, tab.path]);
   useEffect(() => {
     if (!runsLoaded) void loadRuns();
   }, [runsLoaded, loadRuns]);
@@ -78,7 +96,7 @@ export function JournalPreview({ tab }: { tab: JournalPreviewTab }) {
         </header>
       )}
       {/* Sanitized by DOMPurify after markdown-it (which escapes raw HTML). */}
-      <div className="journal-body" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />
+      <div className="journal-body" ref={body} onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />
     </article>
   );
 }
