@@ -85,6 +85,7 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'runs.patch': (session, arg) => session.runs.patch(arg.id),
   'runs.checkoutCode': (session, arg) => session.runs.checkoutCode(arg.id),
   'runs.runAgain': (session, arg) => session.runs.runAgain(arg.id),
+  'runs.fetchOutputs': (session, arg) => session.runs.fetchOutputs(arg.id, arg.paths),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

@@ -144,5 +144,6 @@ export const schemas = {
   'runs.patch': z.strictObject({ id: runId }),
   'runs.checkoutCode': z.strictObject({ id: runId }),
   'runs.runAgain': z.strictObject({ id: runId }),
+  'runs.fetchOutputs': z.strictObject({ id: runId, paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }),
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -65,7 +65,7 @@ export class Session {
     this.git = new GitService(this.events, this.tasks);
     this.folders = new FolderCompareService(this.sync, this.tasks);
     this.journal = new JournalService(this.events);
-    this.runs = new RunService(this.events, this.sync, this.journal);
+    this.runs = new RunService(this.events, this.sync, this.journal, this.remote);
   }
 
   info(): AppInfo {

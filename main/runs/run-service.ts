@@ -1,11 +1,11 @@
-import type { PatchResult, RunLogChunk, RunMetrics, RunRecord } from '../../preload/api';
+import type { PatchResult, RemoteTransferReport, RunLogChunk, RunMetrics, RunRecord } from '../../preload/api';
 import { checkoutRunCode } from './run-checkout';
 import { readRunPatch } from './run-patch';
 import { LogMetrics, thin } from './log-metrics';
 import { type EventBus, fail } from '../common';
 import type { RemoteContextSource } from '../explorer';
 import type { JournalService } from '../journal';
-import { sftpSession } from '../sftp';
+import { isRemoteInside, normaliseRemotePath, sftpSession } from '../sftp';
 import { execCommand } from '../ssh';
 import { loadProjectSettings } from '../workspace';
 import { launchRun, type LaunchRequest } from './launch-run';
@@ -21,6 +21,11 @@ const MAX_LOG_BYTES = 256 * 1024;
 const FINAL = new Set(['succeeded', 'failed', 'stopped']);
 const METRICS_BYTES_PER_CALL = 8 * 1024 * 1024;
 const METRIC_POINTS = 2000;
+
+/** Downloads from the active server into a project folder with sync's rules (the remote explorer's). */
+export interface RunDownloader {
+  download(paths: readonly string[], toDir: string): Promise<RemoteTransferReport>;
+}
 
 /** What the run service needs of sync: the active target's connection, and a push. */
 export interface RunSyncSource extends RemoteContextSource {
@@ -42,6 +47,7 @@ export class RunService {
     private readonly events: EventBus,
     private readonly sync: RunSyncSource,
     private readonly journal: JournalService,
+    private readonly downloader: RunDownloader,
   ) {}
 
   setRoot(root: string): void {
@@ -114,6 +120,25 @@ export class RunService {
   async runAgain(id: string): Promise<RunRecord> {
     const before = await this.find(id);
     return this.launch({ command: before.command, launcher: before.launcher, ...(before.entry && { entry: before.entry }) });
+  }
+
+  /**
+   * Copies chosen outputs of a run (result files, plots, checkpoints' metadata; paths relative
+   * to the remote root, or absolute inside it) into journal/runs/<id>/outputs/, with the
+   * explorer's download rules: atomic, nothing local overwritten, links never followed.
+   */
+  async fetchOutputs(id: string, paths: readonly string[]): Promise<RemoteTransferReport> {
+    const record = await this.find(id);
+    const context = await this.sync.remoteContext();
+    if (context.target !== record.target) fail('bad-argument', `${id} ran on ${record.target}; activate that target to fetch its outputs.`, 'id');
+    const remote = paths.map((item, index) => {
+      const absolute = normaliseRemotePath(item.startsWith('/') ? item : `${record.remoteRoot}/${item}`, `paths.${index}`);
+      if (!isRemoteInside(record.remoteRoot, absolute)) fail('outside-workspace', `${item} is outside ${record.remoteRoot}, the run's folder on ${record.host}.`, `paths.${index}`);
+      return absolute;
+    });
+    const report = await this.downloader.download(remote, `journal/runs/${id}/outputs`);
+    this.events.emit('runs.changed', { ids: [id] });
+    return report;
   }
 
   /** The run's code.patch, for the patch view. */

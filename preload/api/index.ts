@@ -149,6 +149,7 @@ export const METHOD_NAMES = [
   'runs.patch',
   'runs.checkoutCode',
   'runs.runAgain',
+  'runs.fetchOutputs',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 

@@ -1,4 +1,5 @@
 import type { PatchResult } from './git';
+import type { RemoteTransferReport } from './remote';
 
 /** Runs: a command launched on a target, recorded with its exact code in journal/runs/<id>/. */
 
@@ -82,4 +83,6 @@ export interface RunsApi {
   checkoutCode(arg: { readonly id: string }): Promise<{ readonly branch: string }>;
   /** Launches the same command again on the active target, with the code as it is now. */
   runAgain(arg: { readonly id: string }): Promise<RunRecord>;
+  /** Copies outputs of the run (paths relative to the remote root) into journal/runs/<id>/outputs/. */
+  fetchOutputs(arg: { readonly id: string; readonly paths: readonly string[] }): Promise<RemoteTransferReport>;
 }

@@ -29,7 +29,7 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await writeFile(path.join(web.project, 'train.py'), `${await readFile(path.join(web.project, 'train.py'), 'utf8')}# tried a warmup\n`);
   await addAndActivateTarget(page, web.remote, sshd);
   await page.getByRole('button', { name: 'Runs' }).click();
-  await page.getByRole('textbox', { name: 'Command to run' }).fill('for step in 1 2 3; do echo "step=$step loss=0.$((4 - step))"; sleep 0.3; done');
+  await page.getByRole('textbox', { name: 'Command to run' }).fill('for step in 1 2 3; do echo "step=$step loss=0.$((4 - step))"; sleep 0.3; done; mkdir -p output && echo "acc=0.9" > output/result.txt');
   await page.getByRole('button', { name: 'Launch' }).click();
 
   // The log tab opens and follows the output as it is written on the server.
@@ -47,6 +47,15 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   const patch = page.getByRole('region', { name: /^Patch code of r-/ });
   await expect(patch).toContainText('1 files changed');
   await expect(patch.locator('.d2h-ins').filter({ hasText: '# tried a warmup' })).toBeVisible();
+
+  // Its outputs, fetched into the run's folder.
+  await page.getByRole('tab', { name: /^Log r-/ }).click();
+  await log.getByRole('button', { name: 'Fetch outputs…' }).click();
+  await page.getByRole('dialog', { name: 'Fetch outputs' }).getByRole('textbox').fill('output/result.txt');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(/Fetched 1 file\(s\) into journal\/runs\/r-.*\/outputs\//)).toBeVisible();
+  const [first] = (await readdir(path.join(web.project, 'journal', 'runs'))).sort();
+  expect(await readFile(path.join(web.project, 'journal', 'runs', first as string, 'outputs', 'result.txt'), 'utf8')).toBe('acc=0.9\n');
 
   // Run again: the same command, a new record.
   await page.getByRole('tab', { name: /^Log r-/ }).click();

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import type { RunRecord } from '../../../preload/api';
-import { ask } from '../state/dialog-store';
+import { ask, promptText } from '../state/dialog-store';
 import { useEditor } from '../state/editor-store';
 import { notify } from '../state/notifications-store';
 import { useRuns } from './runs-store';
@@ -18,6 +18,20 @@ async function checkoutCode(run: RunRecord): Promise<void> {
   try {
     const { branch } = await api().runs.checkoutCode({ id: run.id });
     notify('info', `On ${branch}: the code ${run.id} ran.`);
+  } catch (error) {
+    notify('error', errorMessage(error));
+  }
+}
+
+async function fetchOutputs(run: RunRecord): Promise<void> {
+  const answer = await promptText('Fetch outputs', `Paths on ${run.target}, from ${run.remoteRoot} (comma-separated)`, 'output/', 'Fetch');
+  if (answer === null) return;
+  const paths = answer.split(',').map((item) => item.trim()).filter(Boolean);
+  if (paths.length === 0) return;
+  try {
+    const report = await api().runs.fetchOutputs({ id: run.id, paths });
+    const skipped = report.skipped.length > 0 ? ` ${report.skipped.length} left out: ${report.skipped.map((skip) => skip.message).join(' ')}` : '';
+    notify(report.skipped.length > 0 ? 'warning' : 'info', `Fetched ${report.files} file(s) into journal/runs/${run.id}/outputs/.${skipped}`);
   } catch (error) {
     notify('error', errorMessage(error));
   }
@@ -106,6 +120,11 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
         {run && (
           <button type="button" className="button small" title="The same command on the active server, with the code as it is now" onClick={() => void runAgain(run.id)}>
             Run again
+          </button>
+        )}
+        {run && (
+          <button type="button" className="button small" title="Copy result files, plots or logs of the run into journal/runs/<id>/outputs/" onClick={() => void fetchOutputs(run)}>
+            Fetch outputs…
           </button>
         )}
         <label className="check">
