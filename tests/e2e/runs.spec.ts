@@ -85,6 +85,7 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   const compared = page.getByRole('region', { name: /^Compare r-.* and r-/ });
   await expect(compared.getByRole('row', { name: /^Command / })).toContainText('for step in 1 2 3');
   await expect(compared.getByRole('row', { name: /^Last loss / })).toContainText('0.1');
+  await expect(compared.getByRole('img', { name: /^loss of r-.* and r-/ })).toBeVisible();
 
   // The commit the runs started from lists them in the graph.
   await page.getByRole('button', { name: 'Source control' }).click();

@@ -77,3 +77,34 @@ function Chart({ name, steps, values }: { name: string; steps: readonly number[]
     </figure>
   );
 }
+
+/** Several runs' values of one metric on one chart, over the union of their steps. */
+export function OverlayChart({ name, runs }: { name: string; runs: ReadonlyArray<{ readonly label: string; readonly steps: readonly number[]; readonly values: readonly number[] }> }) {
+  const box = useRef<HTMLDivElement>(null);
+  // Drawn again only when the numbers change, not on every render of the compare view.
+  const data = JSON.stringify(runs);
+  useEffect(() => {
+    if (!box.current) return;
+    const runs = JSON.parse(data) as Array<{ label: string; steps: number[]; values: number[] }>;
+    const steps = [...new Set(runs.flatMap((run) => run.steps))].sort((a, b) => a - b);
+    const columns = runs.map((run) => {
+      const byStep = new Map(run.steps.map((step, at) => [step, run.values[at] as number]));
+      return steps.map((step) => byStep.get(step) ?? null);
+    });
+    const style = getComputedStyle(document.documentElement);
+    const axis = { stroke: style.getPropertyValue('--fg').trim() || '#ccc', grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { stroke: 'rgba(128,128,128,0.3)' } };
+    const colors = ['#4e94ce', '#e5a550', '#73c991', '#c586c0'];
+    const plot = new uPlot(
+      { width: 360, height: 180, scales: { x: { time: false } }, axes: [axis, axis], series: [{}, ...runs.map((run, at) => ({ label: run.label, stroke: colors[at % colors.length] as string, width: 1.5, spanGaps: true }))] },
+      [steps, ...columns] as uPlot.AlignedData,
+      box.current,
+    );
+    return () => plot.destroy();
+  }, [data]);
+  return (
+    <figure className="metric-chart" role="img" aria-label={`${name} of ${runs.map((run) => run.label).join(' and ')}`}>
+      <figcaption>{name}</figcaption>
+      <div ref={box} />
+    </figure>
+  );
+}

@@ -2,6 +2,7 @@ import type { RunMetrics, RunRecord } from '../../../preload/api';
 import { api } from '../api/client';
 import { useLoaded } from '../git/use-loaded';
 import { useEditor } from '../state/editor-store';
+import { OverlayChart } from './MetricsPlot';
 import { useRuns } from './runs-store';
 import type { RunCompareTab } from './run-tabs';
 
@@ -64,6 +65,20 @@ export function RunCompareView({ tab }: { tab: RunCompareTab }) {
           {metricNames.map((name) => row(`Last ${name}`, String(leftMetrics.get(name) ?? '—'), String(rightMetrics.get(name) ?? '—')))}
         </tbody>
       </table>
+      {metricNames.length > 0 && (
+        <div className="metrics" aria-label="Metrics of both runs">
+          {metricNames.slice(0, 6).map((name) => (
+            <OverlayChart
+              key={name}
+              name={name}
+              runs={[
+                { label: left.id, ...(metrics?.[0]?.series.find((series) => series.name === name) ?? { steps: [], values: [] }) },
+                { label: right.id, ...(metrics?.[1]?.series.find((series) => series.name === name) ?? { steps: [], values: [] }) },
+              ]}
+            />
+          ))}
+        </div>
+      )}
       <div className="run-compare-files">
         {(left.code.patch || right.code.patch) && (
           <button type="button" className="button small" onClick={() => compareFiles(`${folderOf(left.id)}/code.patch`, `${folderOf(right.id)}/code.patch`)}>
