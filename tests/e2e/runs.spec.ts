@@ -30,7 +30,11 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await addAndActivateTarget(page, web.remote, sshd);
   await page.getByRole('button', { name: 'Runs' }).click();
   await page.getByRole('textbox', { name: 'Command to run' }).fill('for step in 1 2 3; do echo "step=$step loss=0.$((4 - step))"; sleep 0.3; done; mkdir -p output && echo "acc=0.9" > output/result.txt');
+  // Filed in a new journal entry, made on the way.
+  await page.getByRole('combobox', { name: 'Journal entry' }).selectOption({ label: 'New entry…' });
   await page.getByRole('button', { name: 'Launch' }).click();
+  await page.getByRole('dialog', { name: 'New journal entry' }).getByRole('textbox').fill('Loss sweep');
+  await page.keyboard.press('Enter');
 
   // The log tab opens and follows the output as it is written on the server.
   const log = page.getByRole('region', { name: /^Log of r-/ });
@@ -47,6 +51,12 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   const patch = page.getByRole('region', { name: /^Patch code of r-/ });
   await expect(patch).toContainText('1 files changed');
   await expect(patch.locator('.d2h-ins').filter({ hasText: '# tried a warmup' })).toBeVisible();
+
+  // The entry names the run.
+  const entryFile = (await readdir(path.join(web.project, 'journal'))).find((name) => name.endsWith('-loss-sweep.md')) as string;
+  const [firstRun] = (await readdir(path.join(web.project, 'journal', 'runs'))).sort();
+  expect(await readFile(path.join(web.project, 'journal', entryFile), 'utf8')).toContain(`- ${firstRun}`);
+  await page.getByRole('combobox', { name: 'Journal entry' }).selectOption({ label: 'No journal entry' });
 
   // Its outputs, fetched into the run's folder.
   await page.getByRole('tab', { name: /^Log r-/ }).click();

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { RunRecord } from '../../../preload/api';
-import { ask } from '../state/dialog-store';
+import { useJournal } from '../journal/journal-store';
+import { ask, promptText } from '../state/dialog-store';
 import { useEditor } from '../state/editor-store';
 import { useSync } from '../sync/sync-store';
 import { useRuns } from './runs-store';
 
 const FINAL = new Set(['succeeded', 'failed', 'stopped']);
+const NEW_ENTRY = '\u0000new';
 
 /**
  * The Runs side view: launch a command on the active server (after a push; a conflict stops
@@ -24,8 +26,24 @@ export function RunsView() {
     if (!loaded) void load();
   }, [loaded, load]);
 
+  const entries = useJournal((state) => state.entries);
+  const journalLoaded = useJournal((state) => state.loaded);
+  useEffect(() => {
+    if (!journalLoaded) void useJournal.getState().load();
+  }, [journalLoaded]);
+  const [launcher, setLauncher] = useState<'' | 'tmux' | 'slurm'>('');
+  const [entry, setEntry] = useState('');
   const start = async () => {
-    const run = await launch(command.trim());
+    let file = entry;
+    if (entry === NEW_ENTRY) {
+      const title = await promptText('New journal entry', 'Title of the entry this run belongs to', command.trim().slice(0, 60), 'Create');
+      if (title === null || title.trim() === '') return;
+      const created = await useJournal.getState().create(title.trim());
+      if (!created) return;
+      file = created.path;
+      setEntry(created.path);
+    }
+    const run = await launch(command.trim(), { ...(launcher && { launcher }), ...(file && { entry: file }) });
     if (run) openRunLog(run.id);
   };
   const askStop = async (run: RunRecord) => {
@@ -53,6 +71,22 @@ export function RunsView() {
           {launching ? 'Launching…' : 'Launch'}
         </button>
       </form>
+      <div className="run-launch">
+        <select aria-label="Launcher" value={launcher} onChange={(event) => setLauncher(event.target.value as '' | 'tmux' | 'slurm')}>
+          <option value="">The target's launcher</option>
+          <option value="tmux">tmux</option>
+          <option value="slurm">Slurm (sbatch)</option>
+        </select>
+        <select aria-label="Journal entry" value={entry} onChange={(event) => setEntry(event.target.value)}>
+          <option value="">No journal entry</option>
+          <option value={NEW_ENTRY}>New entry…</option>
+          {entries.filter((candidate) => !candidate.error).map((candidate) => (
+            <option key={candidate.path} value={candidate.path}>
+              {candidate.title}
+            </option>
+          ))}
+        </select>
+      </div>
       {error && (
         <p className="hint pad" role="alert">
           {error}

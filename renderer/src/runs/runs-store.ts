@@ -9,7 +9,7 @@ interface RunsState {
   readonly error: string | null;
   readonly launching: boolean;
   load(): Promise<void>;
-  launch(command: string): Promise<RunRecord | null>;
+  launch(command: string, options?: { launcher?: 'tmux' | 'slurm'; entry?: string }): Promise<RunRecord | null>;
   stop(id: string): Promise<void>;
 }
 
@@ -26,10 +26,10 @@ export const useRuns = create<RunsState>((set, get) => ({
       set({ error: errorMessage(error), loaded: true });
     }
   },
-  async launch(command) {
+  async launch(command, options = {}) {
     set({ launching: true, error: null });
     try {
-      const run = await api().runs.launch({ command });
+      const run = await api().runs.launch({ command, ...(options.launcher && { launcher: options.launcher }), ...(options.entry && { entry: options.entry }) });
       await get().load();
       return run;
     } catch (error) {
