@@ -5,9 +5,13 @@
 //   graph [--repo DIR] [--small DIR] [--runs 3] [--no-window]
 //        `labdesk graph` vs `git log --graph` on a big history (git/git), and the isomorphic-git fallback;
 //        then the graph in the window (labdesk web + Chromium): first rows after the click, End to the last row
+//   runs [--tree DIR] [--runs 3]
+//        labdesk run at 20 ms RTT vs ssh + tmux new alone, labdesk runs over 50 runs vs one round trip,
+//        the tail of a 1 GB log, journal search over 5,000 entries
 
 import { runGraphBench } from './graph-bench';
 import { runGraphWindowBench } from './graph-window-bench';
+import { runRunsBench } from './runs-bench';
 import { runSyncBench } from './sync-bench';
 
 const [suite, ...args] = process.argv.slice(2);
@@ -19,7 +23,10 @@ switch (suite) {
     await runGraphBench(args);
     if (!args.includes('--no-window')) await runGraphWindowBench(args);
     break;
+  case 'runs':
+    await runRunsBench(args);
+    break;
   default:
-    console.error('usage: node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d,w] [--nets loopback,rtt] [--runs N] [--budget-min M] [--ml-tree DIR]\n       node --import tsx tests/bench/index.ts graph [--repo DIR] [--small DIR] [--runs N]');
+    console.error('usage: node --import tsx tests/bench/index.ts sync [--quick] [--cases a,b,c,n,na,nb,d,w] [--nets loopback,rtt] [--runs N] [--budget-min M] [--ml-tree DIR]\n       node --import tsx tests/bench/index.ts graph [--repo DIR] [--small DIR] [--runs N]\n       node --import tsx tests/bench/index.ts runs [--tree DIR] [--runs N]');
     process.exitCode = 2;
 }

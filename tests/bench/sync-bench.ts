@@ -21,7 +21,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { lstat, readFile, readdir, rename, rm, mkdtemp, unlink, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from 'ssh2';
@@ -33,9 +32,9 @@ import { sftpSession } from '../../main/sftp/sftp-session';
 import { startSshd, type SshdServer } from '../fixtures/sshd';
 import { ShmDirs, connectFixture, execOn, openSftp } from './ssh-connect';
 import { writeBigFile, writeLargeTree, writeMlTree, type TreeSummary } from './trees';
+import { startProxy } from './latency';
 
 const execFileAsync = promisify(execFile);
-const LATENCY_PROXY = '/work/shared/tools/latency-proxy.mjs';
 const DEFAULT_BUDGET_MIN = 20;
 /** Linux's USER_HZ: /proc times are in these. */
 const CLOCK_TICKS = 100;
@@ -483,29 +482,6 @@ async function watchLatency(bench: Bench, net: Network): Promise<{ p50: number; 
     await new Promise((resolve) => child.once('exit', resolve));
     await rm(parent, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startProxy(targetPort: number, oneWayMs: number): Promise<{ port: number; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [LATENCY_PROXY, String(port), String(targetPort), String(oneWayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`latency proxy exited with ${code}`)));
-    child.stdout?.once('data', () => resolve());
-  });
-  child.stdout?.resume();
-  return { port, child };
 }
 
 function ratio(a: number | undefined, b: number | undefined): string {
