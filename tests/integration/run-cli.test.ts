@@ -144,6 +144,22 @@ describe('labdesk run / runs (CLI) against a real sshd with tmux', { skip: !sshd
     assert.equal((await readdir(path.join(local, 'journal', 'runs'))).length, count, 'nothing launched');
   });
 
+  it('arguments with quotes, spaces and $ run as typed; a killed tmux server leaves the exit code the wrapper wrote, never a guess', async () => {
+    const typed = JSON.parse((await cli('run', local, target(), ...auth(), '--json', '--', 'printf', '%s|', 'a b', '$HOME', "it's", '"quoted"')).stdout) as { id: string };
+    const long = JSON.parse((await cli('run', local, target(), ...auth(), '--json', '--', 'sleep', '60')).stdout) as { id: string };
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    execFileSync('tmux', ['-L', 'labdesk', 'kill-server']);
+    const end = Date.now() + 20_000;
+    let seen = await runs();
+    while (Date.now() < end && (seen.find((r) => r.id === typed.id)?.status !== 'succeeded' || !['failed', 'lost'].includes(seen.find((r) => r.id === long.id)?.status ?? ''))) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      seen = await runs();
+    }
+    assert.equal(await readFile(path.join(remote, '.labdesk', 'runs', typed.id, 'output.log'), 'utf8'), 'a b|$HOME|it\'s|"quoted"|');
+    const killed = seen.find((r) => r.id === long.id);
+    assert.deepEqual([killed?.status, killed?.exitCode], ['failed', 129], 'the wrapper recorded the hang-up in its exit_code file');
+  });
+
   it('conflicts on the server stop the launch: nothing runs, nothing is recorded', async () => {
     const before = (await readdir(path.join(local, 'journal', 'runs'))).length;
     await writeFile(path.join(remote, 'train.sh'), '#!/bin/sh\necho edited on the server\n');

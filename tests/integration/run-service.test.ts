@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { RunLogChunk, RunRecord } from '../../preload/api';
+import { sessionHelpers, startSyncSession, targetOn, type SyncSession } from '../fixtures/sync-session';
+
+/**
+ * The window's run service through the dispatch table and a real sshd: a 1 GB log is read a
+ * window at a time from an offset (never whole), a launch refused by a sync conflict runs nothing.
+ */
+describe('RunService (the window) against a real sshd', () => {
+  let fixture: SyncSession;
+  const { call, failure } = sessionHelpers(() => fixture.session);
+
+  before(async () => {
+    fixture = await startSyncSession({ prefix: 'labdesk-run-service-', files: { 'train.py': 'print(1)\n', '.gitignore': '.labdesk/state/\n' } });
+    await call('sync.saveTarget', targetOn(fixture.server, 'lab', fixture.remote));
+    await call('sync.activate', { name: 'lab' });
+    await call('sync.run', { deleteRemote: false });
+  });
+  after(() => fixture.close());
+
+  it('reads a 1 GB log from its end in 256 KB windows, with bounded memory', async () => {
+    const id = 'r-20261207-120000-1111';
+    const runDir = `${fixture.remote}/.labdesk/runs/${id}`;
+    await mkdir(runDir, { recursive: true });
+    const log = path.join(runDir, 'output.log');
+    await writeFile(log, '');
+    const last = 'last line ✓\n';
+    await truncate(log, 1024 ** 3 - Buffer.byteLength(last));
+    await writeFile(log, last, { flag: 'a' });
+    await mkdir(path.join(fixture.local, 'journal', 'runs', id), { recursive: true });
+    const record = { id, status: 'running', exitCode: null, command: 'train', target: 'lab', host: 'lab', remoteRoot: fixture.remote, runDir, launcher: 'tmux', session: null, environment: null, entry: null, code: { commit: null, branch: null, dirty: false, patch: null, untracked: [], largeFiles: [] }, configs: [], environmentFiles: [], manifest: 'manifest.json', createdAt: '2026-12-07T12:00:00.000Z', startedAt: null, endedAt: null } satisfies RunRecord;
+    await writeFile(path.join(fixture.local, 'journal', 'runs', id, 'run.json'), JSON.stringify(record));
+
+    const before = process.memoryUsage().rss;
+    const end = await call<RunLogChunk>('runs.log', { id, offset: Number.MAX_SAFE_INTEGER });
+    assert.deepEqual([end.text, end.size], ['', 1024 ** 3]);
+    const tail = await call<RunLogChunk>('runs.log', { id, offset: end.size - 256 * 1024 });
+    assert.equal(tail.offset, end.size);
+    assert.ok(tail.text.endsWith('last line ✓\n'));
+    const middle = await call<RunLogChunk>('runs.log', { id, offset: 1024 });
+    assert.equal(middle.offset, 1024 + 256 * 1024, 'one window at most per call');
+    assert.ok(process.memoryUsage().rss - before < 64 * 1024 * 1024, 'a 1 GB log never comes into memory');
+    assert.equal((await failure('runs.log', { id: 'r-20261207-120000-9999', offset: 0 })).code, 'not-found');
+    assert.equal((await failure('runs.log', { id: '../../etc', offset: 0 })).code, 'bad-argument');
+  });
+
+  it('a launch is refused while a file changed on the server since the last sync; nothing runs', async () => {
+    await writeFile(path.join(fixture.remote, 'train.py'), 'print("edited on the server")\n');
+    await writeFile(path.join(fixture.local, 'train.py'), 'print("edited here")\n');
+    const refused = await failure('runs.launch', { command: 'python train.py' });
+    assert.equal(refused.code, 'conflict');
+    assert.match(refused.message, /train\.py.*Nothing was launched/);
+    const runs = await call<RunRecord[]>('runs.list', {});
+    assert.deepEqual(runs.map((run) => run.id), ['r-20261207-120000-1111'], 'no new run was recorded');
+    assert.equal(await readFile(path.join(fixture.remote, 'train.py'), 'utf8'), 'print("edited on the server")\n', "the server's edit is kept");
+  });
+});
