@@ -112,6 +112,11 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
             Code changes
           </button>
         )}
+        {run?.configs.map((config) => (
+          <button key={config} type="button" className="button small" title={`The copy of ${config} taken at launch`} onClick={() => void useEditor.getState().openFile(`journal/runs/${run.id}/configs/${config}`)}>
+            {config}
+          </button>
+        ))}
         {run?.code.commit && (
           <button type="button" className="button small" title="A new branch at the run's commit with its changes applied" onClick={() => void checkoutCode(run)}>
             Check out its code
