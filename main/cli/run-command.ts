@@ -1,7 +1,8 @@
 import { ApiError, EventBus } from '../common';
 import { JournalService } from '../journal';
 import { execCommand, shellCommand } from '../ssh';
-import { launchRun, listRuns, readRunFacts, type RemoteExec, saveRun, settleStatus, syncedManifest } from '../runs';
+import { isRunFinished } from '../../preload/api';
+import { launchRun, listRuns, refreshRuns, type RemoteExec, syncedManifest } from '../runs';
 import { EXIT_CONFLICTS, EXIT_ERROR, openTarget, type SyncCommandOptions } from './sync-command';
 
 export interface RunCommandOptions extends Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> {
@@ -78,23 +79,15 @@ export async function runRunsCommand(localDir: string, options: Pick<SyncCommand
     throw new ApiError({ code: 'not-found', message: `${localDir} does not exist.` });
   });
   let runs = await listRuns(root);
-  const open = [...new Set(runs.filter((run) => !['succeeded', 'failed', 'stopped'].includes(run.status)).map((run) => run.target))];
+  const open = [...new Set(runs.filter((run) => !isRunFinished(run.status)).map((run) => run.target))];
   for (const targetName of open) {
     try {
       const opened = await openTarget(root, targetName, options);
       try {
         const exec: RemoteExec = (line, execOptions) => execCommand(opened.ssh.client, line, execOptions);
-        const mine = runs.filter((run) => run.target === targetName);
-        const facts = await readRunFacts(exec, mine.map((run) => ({ id: run.id, runDir: run.runDir, ...(run.session && (run.launcher === 'slurm' ? { job: run.session } : { session: run.session })) })));
-        const now = Date.now();
-        runs = await Promise.all(
-          runs.map(async (run) => {
-            if (run.target !== targetName) return run;
-            const next = settleStatus(run, facts.get(run.id), now);
-            if (next !== run) await saveRun(root, next);
-            return next;
-          }),
-        );
+        const refreshed = await refreshRuns(root, exec, runs.filter((run) => run.target === targetName));
+        const byId = new Map(refreshed.runs.map((run) => [run.id, run]));
+        runs = runs.map((run) => byId.get(run.id) ?? run);
       } finally {
         opened.ssh.close();
       }

@@ -11,3 +11,4 @@ export * from './run-service';
 export * from './log-metrics';
 export * from './run-patch';
 export * from './run-checkout';
+export * from './run-refresh';

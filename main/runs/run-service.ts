@@ -1,4 +1,4 @@
-import type { PatchResult, RemoteTransferReport, RunLogChunk, RunMetrics, RunRecord } from '../../preload/api';
+import { isRunFinished, type PatchResult, type RemoteTransferReport, type RunLogChunk, type RunMetrics, type RunRecord } from '../../preload/api';
 import { checkoutRunCode } from './run-checkout';
 import { readRunPatch } from './run-patch';
 import { LogMetrics, thin } from './log-metrics';
@@ -9,16 +9,15 @@ import { isRemoteInside, normaliseRemotePath, sftpSession } from '../sftp';
 import { execCommand } from '../ssh';
 import { loadProjectSettings } from '../workspace';
 import { launchRun, type LaunchRequest } from './launch-run';
-import { settleStatus } from './run-status';
+import { refreshRuns } from './run-refresh';
 import { listRuns, saveRun, syncedManifest } from './run-store';
 import { stopSlurmRun } from './slurm-launcher';
-import { readRunFacts, type RemoteExec, stopTmuxRun } from './tmux-launcher';
+import { type RemoteExec, stopTmuxRun } from './tmux-launcher';
 
 /** How often unfinished runs are asked about (one exec for all of them). */
 const POLL_MS = 3_000;
 /** At most this much of a log per call: a 1 GB log is read a window at a time, never whole. */
 const MAX_LOG_BYTES = 256 * 1024;
-const FINAL = new Set(['succeeded', 'failed', 'stopped']);
 const METRICS_BYTES_PER_CALL = 8 * 1024 * 1024;
 const METRIC_POINTS = 2000;
 
@@ -100,7 +99,7 @@ export class RunService {
   async stop(id: string): Promise<RunRecord> {
     const root = this.requireRoot();
     const record = await this.find(id);
-    if (FINAL.has(record.status)) return record;
+    if (isRunFinished(record.status)) return record;
     const context = await this.sync.remoteContext();
     if (context.target !== record.target) fail('bad-argument', `${id} runs on ${record.target}; activate that target to stop it.`, 'id');
     const asked = { ...record, stopRequested: true };
@@ -205,19 +204,8 @@ export class RunService {
     try {
       const context = await this.sync.remoteContext().catch(() => null);
       if (context === null) return;
-      const open = (await listRuns(root)).filter((run) => run.target === context.target && !FINAL.has(run.status));
-      if (open.length === 0) return;
-      const facts = await readRunFacts(
-        this.execOn(context.live.client),
-        open.map((run) => ({ id: run.id, runDir: run.runDir, ...(run.session && (run.launcher === 'slurm' ? { job: run.session } : { session: run.session })) })),
-      );
-      const changed: string[] = [];
-      for (const run of open) {
-        const next = settleStatus(run, facts.get(run.id), Date.now());
-        if (JSON.stringify(next) === JSON.stringify(run)) continue;
-        await saveRun(root, next);
-        changed.push(run.id);
-      }
+      const mine = (await listRuns(root)).filter((run) => run.target === context.target);
+      const { changed } = await refreshRuns(root, this.execOn(context.live.client), mine);
       if (changed.length > 0) this.events.emit('runs.changed', { ids: changed });
     } catch {
       // The connection dropped or the server did not answer: the runs stay as last seen.

@@ -1,10 +1,9 @@
-import type { RunRecord, RunStatus } from '../../preload/api';
+import { isRunFinished, type RunRecord, type RunStatus } from '../../preload/api';
 import type { RemoteRunFacts } from './tmux-launcher';
 
 /** A run still `launching` this long after it was created, with no session and no files, is lost. */
 const LAUNCH_GRACE_MS = 60_000;
 
-const FINAL: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'stopped']);
 /** Slurm job states (squeue %T) that mean "waiting" and "running"; the rest are ends. */
 const QUEUED = new Set(['PENDING', 'CONFIGURING', 'REQUEUED', 'REQUEUE_HOLD', 'RESV_DEL_HOLD', 'SUSPENDED']);
 const RUNNING = new Set(['RUNNING', 'COMPLETING', 'STAGE_OUT', 'SIGNALING']);
@@ -15,7 +14,7 @@ const RUNNING = new Set(['RUNNING', 'COMPLETING', 'STAGE_OUT', 'SIGNALING']);
  * failed); a live session with a start time is running; no session and no exit code is lost.
  */
 export function settleStatus(record: RunRecord, facts: RemoteRunFacts | undefined, now: number): RunRecord {
-  if (FINAL.has(record.status)) return record;
+  if (isRunFinished(record.status)) return record;
   if (!facts) return record; // not asked (the host was unreachable): unchanged
   const times = { startedAt: facts.startedAt ?? record.startedAt, endedAt: facts.endedAt ?? record.endedAt };
   if (facts.exitCode !== undefined) {

@@ -86,3 +86,8 @@ export interface RunsApi {
   /** Copies outputs of the run (paths relative to the remote root) into journal/runs/<id>/outputs/. */
   fetchOutputs(arg: { readonly id: string; readonly paths: readonly string[] }): Promise<RemoteTransferReport>;
 }
+
+/** A run that has ended for good: its status changes no more. */
+export function isRunFinished(status: RunStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'stopped';
+}

@@ -1,22 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { tmuxAvailable } from '../fixtures/cli';
 import { sshdAvailable } from '../fixtures/sshd';
 import { expect } from './labdesk-web';
 import { addAndActivateTarget, testWithServer } from './server-setup';
 
 const test = testWithServer({ scratchPrefix: 'labdesk-e2e-runs-' });
-const tmuxMissing = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return true;
-  }
-})();
 
 test.skip(!sshdAvailable(), 'OpenSSH server (/usr/sbin/sshd) is not installed');
-test.skip(tmuxMissing, 'tmux is not installed');
+test.skip(!tmuxAvailable(), 'tmux is not installed');
 test.setTimeout(90_000);
 
 test('launch a run on the server from the Runs view, follow its log, see it succeed, and find its record', async ({ page, web, sshd }) => {

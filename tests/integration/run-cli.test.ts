@@ -1,29 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { RunRecord } from '../../preload/api';
+import { runCli, tmuxAvailable } from '../fixtures/cli';
 import { startSshd, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 
-const run = promisify(execFile);
-const REPO = path.resolve(import.meta.dirname, '../..');
-const tmuxAvailable = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /**
  * `labdesk run` and `labdesk runs` end to end: the real CLI, a real sshd on loopback with tmux,
  * a real git project. The server's folder is on this machine, so the test can look at it.
  */
-describe('labdesk run / runs (CLI) against a real sshd with tmux', { skip: !sshdAvailable() ? 'OpenSSH server not installed' : !tmuxAvailable ? 'tmux not installed' : false }, () => {
+describe('labdesk run / runs (CLI) against a real sshd with tmux', { skip: !sshdAvailable() ? 'OpenSSH server not installed' : !tmuxAvailable() ? 'tmux not installed' : false }, () => {
   let server: SshdServer;
   let home = '';
   let local = '';
@@ -64,15 +54,7 @@ describe('labdesk run / runs (CLI) against a real sshd with tmux', { skip: !sshd
 
   const target = () => `ssh://${server.username}@127.0.0.1:${server.port}${remote}`;
   const auth = () => ['--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath];
-  async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['out/cli/labdesk.js', ...args], { cwd: REPO, env, timeout: 60_000 });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  }
+  const cli = (...args: string[]) => runCli(args, env);
   const runs = async () => (await cli('runs', local, ...auth(), '--json')).stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: string; status: string; exitCode: number | null; command: string; commit: string | null });
 
   it('launches after pushing the code, records the exact code, and the status comes from the server', async () => {

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { RunRecord } from '../../preload/api';
+import { runCli } from '../fixtures/cli';
 import { slurmUnavailable, startSlurm, type SlurmCluster } from '../fixtures/slurm';
 import { startSshd, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 
-const run = promisify(execFile);
-const REPO = path.resolve(import.meta.dirname, '../..');
 
 /**
  * `labdesk run --launcher slurm` end to end: a private single-node Slurm cluster (munge,
@@ -48,13 +46,7 @@ describe('labdesk run with Slurm (a real single-node cluster)', { skip: !sshdAva
 
   const target = () => `ssh://${server.username}@127.0.0.1:${server.port}${remote}`;
   const auth = () => ['--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath];
-  const cli = async (...args: string[]) => {
-    try {
-      return { code: 0, ...(await run(process.execPath, ['out/cli/labdesk.js', ...args], { cwd: REPO, env, timeout: 60_000 })) };
-    } catch (error) {
-      return error as { code: number; stdout: string; stderr: string };
-    }
-  };
+  const cli = (...args: string[]) => runCli(args, env);
   const statusOf = async (id: string) => {
     const lines = (await cli('runs', local, ...auth(), '--json')).stdout.trim().split('\n').filter(Boolean);
     return lines.map((line) => JSON.parse(line) as { id: string; status: string; exitCode: number | null }).find((entry) => entry.id === id);

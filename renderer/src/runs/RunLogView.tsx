@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
-import type { RunRecord } from '../../../preload/api';
+import { isRunFinished, type RunRecord } from '../../../preload/api';
 import { ask, promptText } from '../state/dialog-store';
 import { useEditor } from '../state/editor-store';
 import { notify } from '../state/notifications-store';
@@ -141,7 +141,7 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
           {error}
         </p>
       )}
-      <MetricsPlot runId={tab.runId} live={run !== undefined && !['succeeded', 'failed', 'stopped'].includes(run.status)} />
+      <MetricsPlot runId={tab.runId} live={run !== undefined && !isRunFinished(run.status)} />
       <pre className="run-log-text" ref={bottom} aria-label="Output">
         {shown}
       </pre>

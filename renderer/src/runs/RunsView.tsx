@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { RunRecord } from '../../../preload/api';
+import { isRunFinished, type RunRecord } from '../../../preload/api';
 import { useJournal } from '../journal/journal-store';
 import { ask, promptText } from '../state/dialog-store';
 import { useEditor } from '../state/editor-store';
 import { useSync } from '../sync/sync-store';
 import { useRuns } from './runs-store';
 
-const FINAL = new Set(['succeeded', 'failed', 'stopped']);
 const NEW_ENTRY = '\u0000new';
 
 /**
@@ -112,7 +111,7 @@ export function RunsView() {
                 {run.target} · {run.code.commit ? `${run.code.commit.slice(0, 8)}${run.code.dirty ? '+patch' : ''}` : 'no commit'} · {run.createdAt.slice(0, 16).replace('T', ' ')}
               </span>
             </button>
-            {!FINAL.has(run.status) && (
+            {!isRunFinished(run.status) && (
               <button type="button" className="button small" aria-label={`Stop ${run.id}`} onClick={() => void askStop(run)}>
                 Stop
               </button>
