@@ -3,6 +3,8 @@ import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunLogChunk, RunRecord } from '../../preload/api';
+import { tmuxAvailable } from '../fixtures/cli';
+import { startCuttableLink, trustLinkAsServer, type CuttableLink } from '../fixtures/cuttable-link';
 import { sessionHelpers, startSyncSession, targetOn, type SyncSession } from '../fixtures/sync-session';
 
 /**
@@ -56,5 +58,47 @@ describe('RunService (the window) against a real sshd', () => {
     const runs = await call<RunRecord[]>('runs.list', {});
     assert.deepEqual(runs.map((run) => run.id), ['r-20261207-120000-1111'], 'no new run was recorded');
     assert.equal(await readFile(path.join(fixture.remote, 'train.py'), 'utf8'), 'print("edited on the server")\n', "the server's edit is kept");
+  });
+});
+
+describe('a run goes on while the connection is cut (real sshd and tmux)', { skip: tmuxAvailable() ? false : 'tmux is not installed' }, () => {
+  let fixture: SyncSession;
+  let link: CuttableLink;
+  const { call, until } = sessionHelpers(() => fixture.session);
+  const statusOf = async (id: string) => (await call<RunRecord[]>('runs.list', {})).find((run) => run.id === id);
+
+  before(async () => {
+    fixture = await startSyncSession({ prefix: 'labdesk-run-cut-', files: { 'tick.sh': 'for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 1; done\n', '.gitignore': '.labdesk/state/\n' } });
+    // The target is reached through a link the test can cut, as a dropped Wi-Fi does.
+    link = await startCuttableLink(fixture.server.port);
+    await trustLinkAsServer(fixture.server.knownHostsPath, fixture.server.port, link.port);
+    await call('sync.saveTarget', { ...targetOn(fixture.server, 'lab', fixture.remote), port: link.port });
+    await call('sync.activate', { name: 'lab' });
+  });
+  after(async () => {
+    await link?.close();
+    await fixture?.close();
+  });
+
+  it('the run keeps running on the server while the link is down, and its status and exit code are right after the reconnect', async () => {
+    const launched = await call<RunRecord>('runs.launch', { command: 'bash tick.sh' });
+    await until('the run to be seen running', async () => (await statusOf(launched.id))?.status === 'running');
+    const before = link.connections;
+
+    link.cut({ down: true });
+    await new Promise((resolve) => setTimeout(resolve, 3_500)); // at least one poll while the server is unreachable
+    const whileDown = await statusOf(launched.id);
+    assert.deepEqual([whileDown?.status, whileDown?.exitCode], ['running', null], 'a poll that cannot reach the server changes nothing (never "lost")');
+
+    link.restore();
+    await until('the run to be seen ended after the reconnect', async () => (await statusOf(launched.id))?.status === 'succeeded', 30_000);
+    const ended = await statusOf(launched.id);
+    assert.equal(ended?.exitCode, 0);
+    assert.ok(link.connections > before, 'Labdesk reconnected on its own');
+    // The server ran it to the end while Labdesk was away, and the whole log is there.
+    const log = await readFile(path.join(ended?.runDir ?? '', 'output.log'), 'utf8');
+    assert.match(log, /tick 1\n[^]*tick 6\n$/);
+    const tail = await call<RunLogChunk>('runs.log', { id: launched.id, offset: 0 });
+    assert.ok(tail.text.endsWith('tick 6\n'), 'the log reads through the new connection');
   });
 });
