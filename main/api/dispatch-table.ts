@@ -78,7 +78,7 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'journal.create': (session, arg) => session.journal.create(arg.title, { ...(arg.tags && { tags: arg.tags }), ...(arg.runs && { runs: arg.runs }), ...(arg.body !== undefined && { body: arg.body }) }),
   'journal.setField': (session, arg) => session.journal.setField(arg.path, arg.key, arg.value),
   'runs.list': (session) => session.runs.list(),
-  'runs.launch': (session, arg) => session.runs.launch({ command: arg.command, ...(arg.launcher && { launcher: arg.launcher }), ...(arg.entry !== undefined && { entry: arg.entry }) }),
+  'runs.launch': (session, arg) => session.runs.launch({ command: arg.command, ...(arg.launcher && { launcher: arg.launcher }), ...(arg.entry !== undefined && { entry: arg.entry }), ...(arg.environment !== undefined && { environment: arg.environment }) }),
   'runs.stop': (session, arg) => session.runs.stop(arg.id),
   'runs.log': (session, arg) => session.runs.log(arg.id, arg.offset),
   'runs.metrics': (session, arg) => session.runs.metrics(arg.id),

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import type { RunRecord } from '../../preload/api';
+import { fail } from '../common';
 import { runGit } from '../git';
 import type { JournalService } from '../journal';
 import { type CodeSnapshot, snapshotCode } from './code-snapshot';
@@ -28,6 +29,8 @@ export interface LaunchRequest {
   readonly launcher?: 'tmux' | 'slurm';
   /** A journal entry to file the run in (its id added to `runs`). */
   readonly entry?: string;
+  /** This run's environment line instead of the target's (empty: none). */
+  readonly environment?: string;
 }
 
 /**
@@ -40,6 +43,8 @@ export async function launchRun(target: LaunchTarget, request: LaunchRequest, jo
   const { root } = target;
   const entry = request.entry === undefined || journal === null ? null : await journal.findEntry(request.entry);
   const launcher = request.launcher ?? target.launcher ?? 'tmux';
+  const environment = (request.environment ?? target.environment ?? '').trim() || null;
+  if (environment !== null && /[\r\n]/.test(environment)) fail('bad-argument', 'The environment is one line, e.g. conda activate x (no line breaks).', 'environment');
   const code = await snapshotOrNone(root);
   const id = newRunId(new Date());
   const runDir = `${target.remoteRoot}/.labdesk/runs/${id}`;
@@ -56,7 +61,7 @@ export async function launchRun(target: LaunchTarget, request: LaunchRequest, jo
     runDir,
     launcher,
     session: null,
-    environment: target.environment ?? null,
+    environment,
     entry: entry?.path ?? null,
     code: { commit: code.commit, branch: code.branch, dirty: code.dirty, patch: code.patch === '' ? null : 'code.patch', untracked: code.untracked, largeFiles: code.largeFiles },
     configs,
@@ -68,7 +73,7 @@ export async function launchRun(target: LaunchTarget, request: LaunchRequest, jo
   };
   await writeNewRun(root, record, { patch: code.patch, configs, environmentFiles: lockFiles, manifest: target.manifest });
   try {
-    const spec = { runId: id, workDir: target.remoteRoot, runDir, command: request.command, ...(target.environment && { environment: target.environment }) };
+    const spec = { runId: id, workDir: target.remoteRoot, runDir, command: request.command, ...(environment && { environment }) };
     const started = launcher === 'slurm' ? await launchInSlurm(target.exec, spec, target.host, target.slurm ?? {}) : await launchInTmux(target.exec, spec, target.host);
     record = { ...record, session: started, ...(launcher === 'slurm' && { status: 'queued' as const }) };
   } catch (error) {

@@ -1,16 +1,11 @@
+import type { SlurmOptions } from '../../preload/api';
 import { ApiError } from '../common';
 import { shellQuote } from '../ssh';
 import { wrapperScript, type WrapperSpec } from './run-wrapper';
 import type { RemoteExec } from './tmux-launcher';
 
-/** A target's Slurm options (`slurm` in .labdesk/project.json). */
-export interface SlurmOptions {
-  readonly partition?: string;
-  /** GPUs per job (`--gres=gpu:N`). */
-  readonly gpus?: number;
-  /** Time limit as sbatch takes it: `4:00:00`, `2-00:00:00`. */
-  readonly time?: string;
-}
+/** A target's Slurm options (`slurm` in .labdesk/project.json); `gpus` becomes `--gres=gpu:N`. */
+export type { SlurmOptions } from '../../preload/api';
 
 /**
  * Submits a run as a batch job, in one exec: the run folder is made, the same wrapper as for

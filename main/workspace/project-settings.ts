@@ -16,6 +16,11 @@ const targetSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
   user: z.string().min(1).optional(),
   identityFile: z.string().min(1).optional(),
+  /**
+   * A folder on the server's data disk whose model/, data/ and output/ folders "Set up server"
+   * links into the remote root (the links are left alone by sync).
+   */
+  dataRoot: z.string().regex(/^\/./, 'must be an absolute folder on the server (starting with /), not / itself').optional(),
   /** Run before (or in front of) every run's command: `conda activate x`, `source .venv/bin/activate`, `pipenv run`. */
   environment: z.string().min(1).max(1000).optional(),
   /** How runs start there by default (tmux, or Slurm's sbatch on a cluster) and the job's options. */

@@ -70,7 +70,13 @@ export interface RunsApi {
   /** Every recorded run of the project, newest first. */
   list(arg: Record<string, never>): Promise<readonly RunRecord[]>;
   /** Pushes the code to the active target (a conflict stops it), records the run and starts it. */
-  launch(arg: { readonly command: string; readonly launcher?: 'tmux' | 'slurm'; readonly entry?: string }): Promise<RunRecord>;
+  launch(arg: {
+    readonly command: string;
+    readonly launcher?: 'tmux' | 'slurm';
+    readonly entry?: string;
+    /** Instead of the target's environment line (empty: none). */
+    readonly environment?: string;
+  }): Promise<RunRecord>;
   /** Ends a run (tmux kill-session or scancel); it is recorded as stopped. */
   stop(arg: { readonly id: string }): Promise<RunRecord>;
   /** Up to 256 KB of the run's log from `offset` (follow by asking again from the returned offset). */

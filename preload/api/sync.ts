@@ -10,6 +10,40 @@ export interface SyncTargetInfo {
   readonly port?: number;
   readonly user?: string;
   readonly identityFile?: string;
+  /** Applied to runs and terminals: `conda activate x`, `source .venv/bin/activate`, `pipenv run`. */
+  readonly environment?: string;
+  /** The data-disk folder whose model/, data/, output/ are linked into the remote root. */
+  readonly dataRoot?: string;
+  /** How runs start there unless a launch says otherwise. */
+  readonly launcher?: 'tmux' | 'slurm';
+  readonly slurm?: SlurmOptions;
+}
+
+/**
+ * The Server view's form. The connection fields are replaced on every save; a run field
+ * (environment, dataRoot, launcher, slurm) is replaced when given (empty clears it) and kept as
+ * written in project.json when left out.
+ */
+export interface SyncTargetInput {
+  readonly name: string;
+  readonly host: string;
+  readonly remoteRoot: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly identityFile?: string;
+  readonly environment?: string;
+  readonly dataRoot?: string;
+  readonly launcher?: 'tmux' | 'slurm' | '';
+  readonly slurm?: SlurmOptions;
+}
+
+/** sbatch options of a target's runs. */
+export interface SlurmOptions {
+  readonly partition?: string;
+  /** GPUs per job (`--gres=gpu:N`). */
+  readonly gpus?: number;
+  /** As sbatch takes it: 4:00:00, 2-00:00:00. */
+  readonly time?: string;
 }
 
 export interface SyncTargets {
@@ -94,7 +128,7 @@ export interface SyncApi {
   /** The project's targets and the active one. */
   targets(arg: Record<string, never>): Promise<SyncTargets>;
   /** Adds or replaces a target in `.labdesk/project.json` (atomically; other settings are kept). */
-  saveTarget(arg: { name: string; host: string; remoteRoot: string; port?: number; user?: string; identityFile?: string }): Promise<SyncTargets>;
+  saveTarget(arg: SyncTargetInput): Promise<SyncTargets>;
   removeTarget(arg: { name: string }): Promise<SyncTargets>;
   /** Connects to a target (null: disconnects), plans, and turns upload on save on for it. */
   activate(arg: { name: string | null }): Promise<SyncStatus>;

@@ -21,8 +21,15 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   git('commit', '-q', '-m', 'sample');
   await writeFile(path.join(web.project, 'train.py'), `${await readFile(path.join(web.project, 'train.py'), 'utf8')}# tried a warmup\n`);
   await addAndActivateTarget(page, web.remote, sshd);
+  // The server's environment line, set in its form, is applied to its runs.
+  await page.getByRole('button', { name: 'Edit gpu1' }).click();
+  const form = page.getByRole('form', { name: 'Edit gpu1' });
+  await form.getByRole('textbox', { name: 'Environment' }).fill('export GREETING=from-the-form');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toBeHidden();
   await page.getByRole('button', { name: 'Runs' }).click();
-  await page.getByRole('textbox', { name: 'Command to run' }).fill('for step in 1 2 3; do echo "step=$step loss=0.$((4 - step))"; sleep 0.3; done; mkdir -p output && echo "acc=0.9" > output/result.txt');
+  await expect(page.getByRole('textbox', { name: 'Environment line' })).toHaveValue('export GREETING=from-the-form');
+  await page.getByRole('textbox', { name: 'Command to run' }).fill('echo "greeting $GREETING"; for step in 1 2 3; do echo "step=$step loss=0.$((4 - step))"; sleep 0.3; done; mkdir -p output && echo "acc=0.9" > output/result.txt');
   // Filed in a new journal entry, made on the way.
   await page.getByRole('combobox', { name: 'Journal entry' }).selectOption({ label: 'New entry…' });
   await page.getByRole('button', { name: 'Launch' }).click();
@@ -32,6 +39,7 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   // The log tab opens and follows the output as it is written on the server.
   const log = page.getByRole('region', { name: /^Log of r-/ });
   await expect(log.getByLabel('Output')).toContainText('step=3 loss=0.1', { timeout: 20_000 });
+  await expect(log.getByLabel('Output')).toContainText('greeting from-the-form');
   const runs = page.getByRole('list', { name: 'Runs' });
   await expect(runs.getByRole('status').first()).toHaveText(/succeeded \(0\)/, { timeout: 20_000 });
   // The numbers in the log, plotted over steps.
@@ -87,6 +95,7 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await page.getByRole('button', { name: 'Compare the two picked runs' }).click();
   const compared = page.getByRole('region', { name: /^Compare r-.* and r-/ });
   await expect(compared.getByRole('row', { name: /^Command / })).toContainText('for step in 1 2 3');
+  await expect(compared.getByRole('row', { name: /^Environment / })).toContainText('export GREETING=from-the-form');
   await expect(compared.getByRole('row', { name: /^Last loss / })).toContainText('0.1');
   await expect(compared.getByRole('img', { name: /^loss of r-.* and r-/ })).toBeVisible();
 

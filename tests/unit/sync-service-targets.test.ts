@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ApiError } from '../../preload/api';
-import { listTargets, removeTarget, saveTarget, validateTarget } from '../../main/sync/state/target-store';
+import { listTargets, removeTarget, saveTarget, type TargetInput, validateTarget } from '../../main/sync/state/target-store';
 import { loadProjectSettings } from '../../main/workspace/project-settings';
 
 const roots: string[] = [];
@@ -23,7 +23,7 @@ async function project(json?: unknown | string): Promise<string> {
 const good = { name: 'gpu1', host: 'gpu1', remoteRoot: '/home/ada/lab' };
 
 describe('target store (.labdesk/project.json targets for the Server view)', () => {
-  const bad: [string, Partial<typeof good> & { port?: number; user?: string }, string, RegExp][] = [
+  const bad: [string, Partial<TargetInput>, string, RegExp][] = [
     ['empty name', { name: '' }, 'name', /Give the server a name/],
     ['name with a space', { name: 'my gpu' }, 'name', /letters, digits/],
     ['empty host', { host: '  ' }, 'host', /Enter the host/],
@@ -35,6 +35,12 @@ describe('target store (.labdesk/project.json targets for the Server view)', () 
     ['port 70000', { port: 70_000 }, 'port', /1 to 65535/],
     ['fractional port', { port: 22.5 }, 'port', /whole number/],
     ['user with @', { user: 'ada@gpu' }, 'user', /not a user name/],
+    ['environment of two lines', { environment: 'conda activate x\nrm -rf ~' }, 'environment', /one line/],
+    ['relative data folder', { dataRoot: 'data' }, 'dataRoot', /absolute folder/],
+    ['data folder "/"', { dataRoot: '/' }, 'dataRoot', /cannot be \//],
+    ['partition with a space', { slurm: { partition: 'gpu short' } }, 'slurmPartition', /not a partition/],
+    ['fractional GPUs', { slurm: { gpus: 1.5 } }, 'slurmGpus', /whole number/],
+    ['time limit in words', { slurm: { time: '4 hours' } }, 'slurmTime', /time limit/],
   ];
   for (const [what, change, field, message] of bad) {
     it(`refuses ${what}, naming the field "${field}"`, () => {
@@ -65,6 +71,19 @@ describe('target store (.labdesk/project.json targets for the Server view)', () 
     assert.deepEqual(written, { ignore: ['wandb/'], targets: { a: { host: 'a', remoteRoot: '/a' }, b: { host: 'b2', remoteRoot: '/b2' } } });
     assert.deepEqual((await listTargets(root)).map((t) => t.name), ['a', 'b']);
     assert.deepEqual((await removeTarget(root, 'a')).map((t) => t.name), ['b']);
+  });
+
+  it('run fields: saved when the form gives them, cleared when given empty, kept when left out', async () => {
+    const root = await project({ targets: { b: { host: 'b', remoteRoot: '/b', environment: 'pipenv run', slurm: { partition: 'gpu' } } } });
+    // An older caller (no run fields): they stay as written.
+    await saveTarget(root, { name: 'b', host: 'b', remoteRoot: '/b' });
+    assert.deepEqual((await loadProjectSettings(root)).targets.b, { host: 'b', remoteRoot: '/b', environment: 'pipenv run', slurm: { partition: 'gpu' } });
+    // The form: every run field, some empty.
+    await saveTarget(root, { name: 'b', host: 'b', remoteRoot: '/b', environment: ' conda activate lab ', dataRoot: '/data/ada/', launcher: 'slurm', slurm: { partition: '', gpus: 2, time: '4:00:00' } });
+    assert.deepEqual((await loadProjectSettings(root)).targets.b, { host: 'b', remoteRoot: '/b', environment: 'conda activate lab', dataRoot: '/data/ada', launcher: 'slurm', slurm: { gpus: 2, time: '4:00:00' } });
+    await saveTarget(root, { name: 'b', host: 'b', remoteRoot: '/b', environment: '', dataRoot: '', launcher: '', slurm: { partition: '', time: '' } });
+    assert.deepEqual((await loadProjectSettings(root)).targets.b, { host: 'b', remoteRoot: '/b' });
+    for (const time of ['90', '30:00', '4:00:00', '2-00', '2-12:00', '2-00:00:00']) assert.doesNotThrow(() => validateTarget({ ...good, slurm: { time } }), time);
   });
 
   it('a broken project.json is reported and left as it was', async () => {

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SyncTargetInfo } from '../../../preload/api';
+import type { SyncTargetInfo, SyncTargetInput } from '../../../preload/api';
 import { atomicWriteFile, fail } from '../../common';
 import { loadProjectSettings, projectSettingsPath } from '../../workspace';
 
@@ -12,19 +12,16 @@ import { loadProjectSettings, projectSettingsPath } from '../../workspace';
  * (a later launcher or environment line). Writes are atomic (temp file + rename).
  *
  * Errors are `bad-argument` ApiErrors whose `argument` is the form field (`name`, `host`,
- * `remoteRoot`, `port`, `user`, `identityFile`), so the UI can show them next to the field.
+ * `remoteRoot`, `port`, `user`, `identityFile`, `environment`, `dataRoot`, `slurmPartition`,
+ * `slurmGpus`, `slurmTime`), so the UI can show them next to the field.
  */
-export interface TargetInput {
-  readonly name: string;
-  readonly host: string;
-  readonly remoteRoot: string;
-  readonly port?: number | undefined;
-  readonly user?: string | undefined;
-  readonly identityFile?: string | undefined;
-}
+export type TargetInput = SyncTargetInput;
 
 const NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
 const CONNECTION_FIELDS = ['host', 'remoteRoot', 'port', 'user', 'identityFile'] as const;
+/** Replaced only when the input names them (the form does; older callers leave them as written). */
+const RUN_FIELDS = ['environment', 'dataRoot', 'launcher', 'slurm'] as const;
+const SLURM_TIME = /^\d+(-\d+)?(:\d+){0,2}$/;
 
 export async function listTargets(root: string): Promise<SyncTargetInfo[]> {
   const settings = await loadProjectSettings(root);
@@ -59,7 +56,37 @@ export function validateTarget(input: TargetInput): SyncTargetInfo {
     ...(input.port !== undefined && { port: input.port }),
     ...(user !== undefined && { user }),
     ...(identityFile !== undefined && { identityFile }),
+    ...validateRunFields(input),
   };
+}
+
+/** The run fields the input names, checked; empty ones come back as undefined (cleared on save). */
+function validateRunFields(input: TargetInput): { -readonly [K in (typeof RUN_FIELDS)[number]]?: SyncTargetInfo[K] } {
+  const fields: { -readonly [K in (typeof RUN_FIELDS)[number]]?: SyncTargetInfo[K] } = {};
+  if (input.environment !== undefined) {
+    const environment = input.environment.trim();
+    if (/[\r\n]/.test(environment)) fail('bad-argument', 'The environment is one line, e.g. conda activate x (no line breaks).', 'environment');
+    if (environment.length > 1000) fail('bad-argument', 'The environment line is too long (1,000 characters at most).', 'environment');
+    fields.environment = environment || undefined;
+  }
+  if (input.dataRoot !== undefined) {
+    const dataRoot = input.dataRoot.trim().replace(/(.)\/+$/, '$1');
+    if (dataRoot !== '' && !dataRoot.startsWith('/')) fail('bad-argument', `"${dataRoot}" must be an absolute folder on the server (starting with /), e.g. /data/ada.`, 'dataRoot');
+    if (dataRoot === '/') fail('bad-argument', 'The data folder cannot be / itself; choose a folder on the data disk, e.g. /data/ada.', 'dataRoot');
+    fields.dataRoot = dataRoot || undefined;
+  }
+  if (input.launcher !== undefined) fields.launcher = input.launcher || undefined;
+  if (input.slurm !== undefined) {
+    const partition = input.slurm.partition?.trim() || undefined;
+    const time = input.slurm.time?.trim() || undefined;
+    const gpus = input.slurm.gpus;
+    if (partition !== undefined && !/^[A-Za-z0-9._,-]+$/.test(partition)) fail('bad-argument', `"${partition}" is not a partition name (letters, digits, . _ - and commas).`, 'slurmPartition');
+    if (gpus !== undefined && (!Number.isInteger(gpus) || gpus < 0 || gpus > 1024)) fail('bad-argument', `GPUs per job must be a whole number from 0 to 1024 (got ${gpus}).`, 'slurmGpus');
+    if (time !== undefined && !SLURM_TIME.test(time)) fail('bad-argument', `"${time}" is not a time limit as sbatch takes it, e.g. 4:00:00 or 2-00:00:00.`, 'slurmTime');
+    const slurm = { ...(partition && { partition }), ...(gpus !== undefined && { gpus }), ...(time && { time }) };
+    fields.slurm = Object.keys(slurm).length > 0 ? slurm : undefined;
+  }
+  return fields;
 }
 
 /** Adds or replaces a target; returns the targets after the edit. */
@@ -68,8 +95,10 @@ export async function saveTarget(root: string, input: TargetInput): Promise<Sync
   const document = await readDocument(root);
   const targets = isRecord(document.targets) ? { ...document.targets } : {};
   const previous = isRecord(targets[target.name]) ? (targets[target.name] as Record<string, unknown>) : {};
-  const kept = Object.fromEntries(Object.entries(previous).filter(([key]) => !(CONNECTION_FIELDS as readonly string[]).includes(key)));
+  const replaced = new Set<string>([...CONNECTION_FIELDS, ...RUN_FIELDS.filter((field) => input[field] !== undefined)]);
+  const kept = Object.fromEntries(Object.entries(previous).filter(([key]) => !replaced.has(key)));
   const { name, ...fields } = target;
+  // JSON.stringify drops the undefined ones: a cleared field leaves the file.
   targets[name] = { ...fields, ...kept };
   await writeDocument(root, { ...document, targets });
   return listTargets(root);

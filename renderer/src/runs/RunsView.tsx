@@ -16,6 +16,10 @@ const NEW_ENTRY = '\u0000new';
 export function RunsView() {
   const { runs, loaded, error, launching, load, launch, stop } = useRuns();
   const target = useSync((state) => state.status.target);
+  const targetEnvironment = useSync((state) => state.targets.find((candidate) => candidate.name === target)?.environment ?? '');
+  /** This launch's environment line; null follows the target's (set in the Server view). */
+  const [environment, setEnvironment] = useState<string | null>(null);
+  useEffect(() => setEnvironment(null), [target]);
   const openRunLog = useEditor((state) => state.openRunLog);
   const [command, setCommand] = useState('');
   /** Up to two runs picked to compare. */
@@ -42,7 +46,7 @@ export function RunsView() {
       file = created.path;
       setEntry(created.path);
     }
-    const run = await launch(command.trim(), { ...(launcher && { launcher }), ...(file && { entry: file }) });
+    const run = await launch(command.trim(), { ...(launcher && { launcher }), ...(file && { entry: file }), ...(environment !== null && { environment }) });
     if (run) openRunLog(run.id);
   };
   const askStop = async (run: RunRecord) => {
@@ -70,6 +74,17 @@ export function RunsView() {
           {launching ? 'Launching…' : 'Launch'}
         </button>
       </form>
+      <div className="run-launch">
+        <input
+          type="text"
+          aria-label="Environment line"
+          title="Run before the command (conda activate x) or in front of it (pipenv run); the server's, from the Server view, unless changed here"
+          placeholder="No environment line (e.g. conda activate x)"
+          value={environment ?? targetEnvironment}
+          onChange={(event) => setEnvironment(event.target.value)}
+          disabled={!target}
+        />
+      </div>
       <div className="run-launch">
         <select aria-label="Launcher" value={launcher} onChange={(event) => setLauncher(event.target.value as '' | 'tmux' | 'slurm')}>
           <option value="">The target's launcher</option>

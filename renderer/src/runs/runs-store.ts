@@ -9,7 +9,7 @@ interface RunsState {
   readonly error: string | null;
   readonly launching: boolean;
   load(): Promise<void>;
-  launch(command: string, options?: { launcher?: 'tmux' | 'slurm'; entry?: string }): Promise<RunRecord | null>;
+  launch(command: string, options?: { launcher?: 'tmux' | 'slurm'; entry?: string; environment?: string }): Promise<RunRecord | null>;
   stop(id: string): Promise<void>;
 }
 
@@ -29,7 +29,7 @@ export const useRuns = create<RunsState>((set, get) => ({
   async launch(command, options = {}) {
     set({ launching: true, error: null });
     try {
-      const run = await api().runs.launch({ command, ...(options.launcher && { launcher: options.launcher }), ...(options.entry && { entry: options.entry }) });
+      const run = await api().runs.launch({ command, ...(options.launcher && { launcher: options.launcher }), ...(options.entry && { entry: options.entry }), ...(options.environment !== undefined && { environment: options.environment }) });
       await get().load();
       return run;
     } catch (error) {

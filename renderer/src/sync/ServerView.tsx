@@ -4,13 +4,31 @@ import { RemoteExplorer } from '../remote/RemoteTree';
 import { useWorkspace } from '../state/workspace-store';
 import { describeSync, useSync, type DraftField } from './sync-store';
 
-const FIELD_LABELS: readonly { field: DraftField; label: string; placeholder: string; hint?: string }[] = [
+interface FieldLabel {
+  readonly field: Exclude<DraftField, 'launcher'>;
+  readonly label: string;
+  readonly placeholder: string;
+  readonly hint?: string;
+}
+
+const CONNECTION_LABELS: readonly FieldLabel[] = [
   { field: 'name', label: 'Name', placeholder: 'gpu1' },
   { field: 'host', label: 'Host', placeholder: 'gpu1 or gpu1.lab.example.org', hint: 'An ~/.ssh/config alias or a host name.' },
   { field: 'remoteRoot', label: 'Remote folder', placeholder: '/home/you/project' },
   { field: 'port', label: 'Port', placeholder: 'from ssh config, or 22' },
   { field: 'user', label: 'User', placeholder: 'from ssh config' },
   { field: 'identityFile', label: 'Identity file', placeholder: '~/.ssh/id_ed25519' },
+];
+
+const RUN_LABELS: readonly FieldLabel[] = [
+  { field: 'environment', label: 'Environment', placeholder: 'conda activate x, or pipenv run', hint: 'Applied to runs and terminals: a command before theirs, or a prefix such as pipenv run.' },
+  { field: 'dataRoot', label: 'Data disk folder', placeholder: '/data/you', hint: 'Set up server links its model/, data/ and output/ into the remote folder.' },
+];
+
+const SLURM_LABELS: readonly FieldLabel[] = [
+  { field: 'slurmPartition', label: 'Slurm partition', placeholder: 'the cluster default' },
+  { field: 'slurmGpus', label: 'GPUs per job', placeholder: 'none' },
+  { field: 'slurmTime', label: 'Time limit', placeholder: 'the partition default, e.g. 4:00:00' },
 ];
 
 /** The side bar's Server view: targets, the add/edit form, connection, "Sync now…", conflicts. */
@@ -131,39 +149,22 @@ function TargetForm() {
   return (
     <form className="target-form" aria-label={title} onSubmit={submit} noValidate>
       <h3>{title}</h3>
-      {FIELD_LABELS.map(({ field, label, placeholder, hint }) => {
-        const id = `target-${field}`;
-        const error = fieldErrors[field];
-        return (
-          <div className="form-field" key={field}>
-            <label htmlFor={id}>{label}</label>
-            <input
-              id={id}
-              type="text"
-              value={draft[field]}
-              placeholder={placeholder}
-              spellCheck={false}
-              autoComplete="off"
-              autoFocus={field === 'name' && draft.editing === null}
-              aria-invalid={error !== undefined}
-              aria-describedby={error !== undefined ? `${id}-error` : hint ? `${id}-hint` : undefined}
-              inputMode={field === 'port' ? 'numeric' : undefined}
-              onChange={(event) => updateDraft(field, event.target.value)}
-            />
-            {error !== undefined ? (
-              <span id={`${id}-error`} className="field-error" role="alert">
-                {error}
-              </span>
-            ) : (
-              hint && (
-                <span id={`${id}-hint`} className="hint">
-                  {hint}
-                </span>
-              )
-            )}
-          </div>
-        );
-      })}
+      {CONNECTION_LABELS.map((label) => (
+        <TextField key={label.field} label={label} autoFocus={label.field === 'name' && draft.editing === null} />
+      ))}
+      <h4>Runs and terminals</h4>
+      {RUN_LABELS.map((label) => (
+        <TextField key={label.field} label={label} />
+      ))}
+      <div className="form-field">
+        <label htmlFor="target-launcher">Runs start with</label>
+        <select id="target-launcher" value={draft.launcher} onChange={(event) => updateDraft('launcher', event.target.value)}>
+          <option value="">tmux on the server</option>
+          <option value="slurm">Slurm (sbatch), on a cluster</option>
+        </select>
+      </div>
+      {(draft.launcher === 'slurm' || SLURM_LABELS.some(({ field }) => draft[field] !== '')) &&
+        SLURM_LABELS.map((label) => <TextField key={label.field} label={label} />)}
       {fieldErrors.form && (
         <p className="field-error" role="alert">
           {fieldErrors.form}
@@ -183,6 +184,43 @@ function TargetForm() {
         </button>
       </div>
     </form>
+  );
+}
+
+/** One text field of the target form, with its error (from main, naming the field) or hint. */
+function TextField({ label: { field, label, placeholder, hint }, autoFocus = false }: { label: FieldLabel; autoFocus?: boolean }) {
+  const { draft, fieldErrors, updateDraft } = useSync();
+  if (!draft) return null;
+  const id = `target-${field}`;
+  const error = fieldErrors[field];
+  return (
+    <div className="form-field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        value={draft[field]}
+        placeholder={placeholder}
+        spellCheck={false}
+        autoComplete="off"
+        autoFocus={autoFocus}
+        aria-invalid={error !== undefined}
+        aria-describedby={error !== undefined ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        inputMode={field === 'port' || field === 'slurmGpus' ? 'numeric' : undefined}
+        onChange={(event) => updateDraft(field, event.target.value)}
+      />
+      {error !== undefined ? (
+        <span id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </span>
+      ) : (
+        hint && (
+          <span id={`${id}-hint`} className="hint">
+            {hint}
+          </span>
+        )
+      )}
+    </div>
   );
 }
 

@@ -14,9 +14,16 @@ export interface TargetDraft {
   readonly port: string;
   readonly user: string;
   readonly identityFile: string;
+  readonly environment: string;
+  readonly dataRoot: string;
+  /** '' for tmux, the default. */
+  readonly launcher: '' | 'tmux' | 'slurm';
+  readonly slurmPartition: string;
+  readonly slurmGpus: string;
+  readonly slurmTime: string;
 }
 
-export type DraftField = 'name' | 'host' | 'remoteRoot' | 'port' | 'user' | 'identityFile';
+export type DraftField = Exclude<keyof TargetDraft, 'editing'>;
 
 export interface ConflictCompare {
   readonly path: string;
@@ -75,8 +82,8 @@ interface SyncState {
 }
 
 const OFF: SyncStatus = { target: null, connection: 'off', error: null, pending: 0, conflicts: [], lastPush: null };
-const EMPTY_DRAFT: TargetDraft = { editing: null, name: '', host: '', remoteRoot: '', port: '', user: '', identityFile: '' };
-const FIELDS: readonly DraftField[] = ['name', 'host', 'remoteRoot', 'port', 'user', 'identityFile'];
+const EMPTY_DRAFT: TargetDraft = { editing: null, name: '', host: '', remoteRoot: '', port: '', user: '', identityFile: '', environment: '', dataRoot: '', launcher: '', slurmPartition: '', slurmGpus: '', slurmTime: '' };
+const FIELDS = Object.keys(EMPTY_DRAFT).filter((key): key is DraftField => key !== 'editing');
 
 export const useSync = create<SyncState>((set, get) => ({
   status: OFF,
@@ -131,6 +138,12 @@ export const useSync = create<SyncState>((set, get) => ({
         port: target.port !== undefined ? String(target.port) : '',
         user: target.user ?? '',
         identityFile: target.identityFile ?? '',
+        environment: target.environment ?? '',
+        dataRoot: target.dataRoot ?? '',
+        launcher: target.launcher ?? '',
+        slurmPartition: target.slurm?.partition ?? '',
+        slurmGpus: target.slurm?.gpus !== undefined ? String(target.slurm.gpus) : '',
+        slurmTime: target.slurm?.time ?? '',
       },
       fieldErrors: {},
     });
@@ -155,6 +168,11 @@ export const useSync = create<SyncState>((set, get) => ({
       set({ fieldErrors: { port: 'The port must be a whole number from 1 to 65535, or empty for the default (22 or ssh config).' } });
       return false;
     }
+    const gpus = draft.slurmGpus.trim();
+    if (gpus !== '' && !/^\d+$/.test(gpus)) {
+      set({ fieldErrors: { slurmGpus: 'GPUs per job must be a whole number, or empty for none.' } });
+      return false;
+    }
     try {
       const result = await api().sync.saveTarget({
         name: draft.name,
@@ -163,6 +181,11 @@ export const useSync = create<SyncState>((set, get) => ({
         ...(port !== '' && { port: Number(port) }),
         ...(draft.user.trim() !== '' && { user: draft.user }),
         ...(draft.identityFile.trim() !== '' && { identityFile: draft.identityFile }),
+        // Always sent, so clearing a field clears it in project.json.
+        environment: draft.environment,
+        dataRoot: draft.dataRoot,
+        launcher: draft.launcher,
+        slurm: { partition: draft.slurmPartition, time: draft.slurmTime, ...(gpus !== '' && { gpus: Number(gpus) }) },
       });
       // Renaming: the old entry goes once the new one is safely written.
       const renamedFrom = draft.editing !== null && draft.editing !== draft.name.trim() ? draft.editing : null;
