@@ -81,6 +81,7 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'runs.launch': (session, arg) => session.runs.launch({ command: arg.command, ...(arg.launcher && { launcher: arg.launcher }), ...(arg.entry !== undefined && { entry: arg.entry }), ...(arg.environment !== undefined && { environment: arg.environment }) }),
   'runs.stop': (session, arg) => session.runs.stop(arg.id),
   'runs.log': (session, arg) => session.runs.log(arg.id, arg.offset),
+  'runs.searchLog': (session, arg) => session.runs.searchLog(arg.id, arg.query),
   'runs.metrics': (session, arg) => session.runs.metrics(arg.id),
   'runs.patch': (session, arg) => session.runs.patch(arg.id),
   'runs.checkoutCode': (session, arg) => session.runs.checkoutCode(arg.id),

@@ -144,6 +144,7 @@ export const schemas = {
   'runs.launch': z.strictObject({ command: z.string().min(1).max(10_000), launcher: z.enum(['tmux', 'slurm']).optional(), entry: z.string().min(1).max(500).optional(), environment: z.string().max(1000).optional() }),
   'runs.stop': z.strictObject({ id: runId }),
   'runs.log': z.strictObject({ id: runId, offset: z.number().int().nonnegative() }),
+  'runs.searchLog': z.strictObject({ id: runId, query: z.string().min(1).max(1000).regex(/^[^\r\n]*$/, 'one line of text') }),
   'runs.metrics': z.strictObject({ id: runId }),
   'runs.patch': z.strictObject({ id: runId }),
   'runs.checkoutCode': z.strictObject({ id: runId }),

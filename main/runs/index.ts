@@ -12,3 +12,4 @@ export * from './log-metrics';
 export * from './run-patch';
 export * from './run-checkout';
 export * from './run-refresh';
+export * from './log-search';

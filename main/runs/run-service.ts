@@ -1,7 +1,8 @@
-import { isRunFinished, type PatchResult, type RemoteTransferReport, type RunLogChunk, type RunMetrics, type RunRecord } from '../../preload/api';
+import { isRunFinished, type PatchResult, type RemoteTransferReport, type RunLogChunk, type RunLogSearch, type RunMetrics, type RunRecord } from '../../preload/api';
 import { checkoutRunCode } from './run-checkout';
 import { readRunPatch } from './run-patch';
 import { LogMetrics, thin } from './log-metrics';
+import { searchRunLog } from './log-search';
 import { type EventBus, fail } from '../common';
 import type { RemoteContextSource } from '../explorer';
 import type { JournalService } from '../journal';
@@ -100,8 +101,7 @@ export class RunService {
     const root = this.requireRoot();
     const record = await this.find(id);
     if (isRunFinished(record.status)) return record;
-    const context = await this.sync.remoteContext();
-    if (context.target !== record.target) fail('bad-argument', `${id} runs on ${record.target}; activate that target to stop it.`, 'id');
+    const context = await this.contextOf(record, 'stop it');
     const asked = { ...record, stopRequested: true };
     await saveRun(root, asked);
     const exec = this.execOn(context.live.client);
@@ -128,8 +128,7 @@ export class RunService {
    */
   async fetchOutputs(id: string, paths: readonly string[]): Promise<RemoteTransferReport> {
     const record = await this.find(id);
-    const context = await this.sync.remoteContext();
-    if (context.target !== record.target) fail('bad-argument', `${id} ran on ${record.target}; activate that target to fetch its outputs.`, 'id');
+    const context = await this.contextOf(record, 'fetch its outputs');
     const remote = paths.map((item, index) => {
       const absolute = normaliseRemotePath(item.startsWith('/') ? item : `${record.remoteRoot}/${item}`, `paths.${index}`);
       if (!isRemoteInside(record.remoteRoot, absolute)) fail('outside-workspace', `${item} is outside ${record.remoteRoot}, the run's folder on ${record.host}.`, `paths.${index}`);
@@ -149,8 +148,7 @@ export class RunService {
   /** Up to MAX_LOG_BYTES of a run's output.log from `offset`, read on the server (never the whole file). */
   async log(id: string, offset: number, maxBytes = MAX_LOG_BYTES): Promise<RunLogChunk> {
     const record = await this.find(id);
-    const context = await this.sync.remoteContext();
-    if (context.target !== record.target) fail('bad-argument', `${id} ran on ${record.target}; activate that target to read its log.`, 'id');
+    const context = await this.contextOf(record, 'read its log');
     const session = sftpSession(context.live.sftp, context.hostLabel);
     const file = `${record.runDir}/output.log`;
     const stats = await session.lstatOrNull(file);
@@ -173,6 +171,13 @@ export class RunService {
     } finally {
       await session.close(handle, file).catch(() => undefined);
     }
+  }
+
+  /** The lines of a run's whole log holding `query`, found by grep on the server (log-search.ts). */
+  async searchLog(id: string, query: string): Promise<RunLogSearch> {
+    const record = await this.find(id);
+    const context = await this.contextOf(record, 'search its log');
+    return searchRunLog(this.execOn(context.live.client), `${record.runDir}/output.log`, query);
   }
 
   /**
@@ -222,6 +227,13 @@ export class RunService {
       void this.refresh().finally(() => this.schedule());
     }, delay);
     this.timer.unref();
+  }
+
+  /** The active target's connection, when the run is on it. */
+  private async contextOf(record: RunRecord, toDo: string) {
+    const context = await this.sync.remoteContext();
+    if (context.target !== record.target) fail('bad-argument', `${record.id} is on ${record.target}; activate that target to ${toDo}.`, 'id');
+    return context;
   }
 
   private async find(id: string): Promise<RunRecord> {

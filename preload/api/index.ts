@@ -145,6 +145,7 @@ export const METHOD_NAMES = [
   'runs.launch',
   'runs.stop',
   'runs.log',
+  'runs.searchLog',
   'runs.metrics',
   'runs.patch',
   'runs.checkoutCode',

@@ -57,6 +57,13 @@ export interface RunLogChunk {
   readonly size: number;
 }
 
+/** Lines of a whole run log that hold a text, found on the server. */
+export interface RunLogSearch {
+  readonly matches: ReadonlyArray<{ readonly line: number; /** Where the line starts in the log, for runs.log. */ readonly offset: number; readonly text: string }>;
+  /** More lines matched than were returned. */
+  readonly more: boolean;
+}
+
 /** The numbers found in a run's log, per metric, over steps. */
 export interface RunMetrics {
   readonly series: ReadonlyArray<{ readonly name: string; readonly steps: readonly number[]; readonly values: readonly number[] }>;
@@ -81,6 +88,8 @@ export interface RunsApi {
   stop(arg: { readonly id: string }): Promise<RunRecord>;
   /** Up to 256 KB of the run's log from `offset` (follow by asking again from the returned offset). */
   log(arg: { readonly id: string; readonly offset: number }): Promise<RunLogChunk>;
+  /** The lines of the whole log holding `query` (plain text, ASCII case ignored), searched on the server. */
+  searchLog(arg: { readonly id: string; readonly query: string }): Promise<RunLogSearch>;
   /** Metrics from the run's log (`loss=0.12`, `acc: 0.9`, `'val/mAP': 41.2`), read on from the last call. */
   metrics(arg: { readonly id: string }): Promise<RunMetrics>;
   /** The run's code.patch (its changes on top of its commit), as the patch view takes it. */

@@ -46,6 +46,14 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await expect(log.getByRole('img', { name: 'loss: 3 values, last 0.1 at step 3' })).toBeVisible({ timeout: 10_000 });
   await log.getByRole('searchbox', { name: 'Search the log' }).fill('step=2');
   await expect(log.getByLabel('Output')).toHaveText('step=2 loss=0.2');
+  // The whole log, searched on the server; a match opens the log from its line, paused.
+  await log.getByRole('button', { name: 'Search the whole log' }).click();
+  await expect(log.getByRole('status').filter({ hasText: 'hold' })).toHaveText('1 line(s) hold "step=2"');
+  await log.getByRole('list', { name: 'Matches in the whole log' }).getByRole('button', { name: 'Open the log at line 3' }).click();
+  await expect(log.getByLabel('Output')).toHaveText(/^step=2 loss=0\.2\nstep=3 loss=0\.1\n/);
+  await expect(log.getByRole('checkbox', { name: 'Follow' })).not.toBeChecked();
+  await log.getByRole('checkbox', { name: 'Follow' }).check();
+  await expect(log.getByLabel('Output')).toHaveText(/^greeting from-the-form\nstep=1/);
 
   // The code it ran: the uncommitted change, in the patch view.
   await log.getByRole('button', { name: 'Code changes' }).click();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { RunLogChunk, RunRecord } from '../../preload/api';
+import type { RunLogChunk, RunLogSearch, RunRecord } from '../../preload/api';
 import { tmuxAvailable } from '../fixtures/cli';
 import { startCuttableLink, trustLinkAsServer, type CuttableLink } from '../fixtures/cuttable-link';
 import { sessionHelpers, startSyncSession, targetOn, type SyncSession } from '../fixtures/sync-session';
@@ -49,6 +49,36 @@ describe('RunService (the window) against a real sshd', () => {
     assert.equal((await failure('runs.log', { id: '../../etc', offset: 0 })).code, 'bad-argument');
   });
 
+  it('searches a whole log on the server: line numbers and offsets, ASCII case ignored, at most 500 matches, the query taken as text', async () => {
+    const id = 'r-20261207-120000-2222';
+    const runDir = `${fixture.remote}/.labdesk/runs/${id}`;
+    await mkdir(runDir, { recursive: true });
+    // 20 MB of a training log, one checkpoint line per 1,000 steps, and a line with shell characters.
+    const lines = Array.from({ length: 400_000 }, (_, step) => (step % 1000 === 999 ? `step=${step} Saved checkpoint ckpt_${step}.pt` : `step=${step} loss=${(1 / (step + 1)).toFixed(6)} lr=0.001`));
+    lines.push(`weird $(touch ${runDir}/pwned) 'quote" end`);
+    const text = `${lines.join('\n')}\n`;
+    await writeFile(path.join(runDir, 'output.log'), text);
+    await mkdir(path.join(fixture.local, 'journal', 'runs', id), { recursive: true });
+    await writeFile(path.join(fixture.local, 'journal', 'runs', id, 'run.json'), JSON.stringify({ ...JSON.parse(await readFile(path.join(fixture.local, 'journal', 'runs', 'r-20261207-120000-1111', 'run.json'), 'utf8')), id, runDir }));
+
+    const checkpoints = await call<RunLogSearch>('runs.searchLog', { id, query: 'saved CHECKPOINT' });
+    assert.equal(checkpoints.matches.length, 400);
+    assert.equal(checkpoints.more, false);
+    const first = checkpoints.matches[0];
+    assert.deepEqual(first, { line: 1000, offset: text.indexOf('step=999 Saved'), text: 'step=999 Saved checkpoint ckpt_999.pt' });
+    // The offset opens the log at that line.
+    const at = await call<RunLogChunk>('runs.log', { id, offset: first?.offset ?? 0 });
+    assert.ok(at.text.startsWith('step=999 Saved checkpoint'));
+
+    const many = await call<RunLogSearch>('runs.searchLog', { id, query: 'loss=' });
+    assert.deepEqual([many.matches.length, many.more], [500, true]);
+    const weird = await call<RunLogSearch>('runs.searchLog', { id, query: `$(touch ${runDir}/pwned) 'quote"` });
+    assert.equal(weird.matches[0]?.line, 400_001);
+    await assert.rejects(readFile(path.join(runDir, 'pwned')), /ENOENT/, 'the query is text, never run');
+    assert.deepEqual(await call<RunLogSearch>('runs.searchLog', { id, query: 'no such words' }), { matches: [], more: false });
+    assert.equal((await failure('runs.searchLog', { id, query: 'two\nlines' })).code, 'bad-argument');
+  });
+
   it('a launch is refused while a file changed on the server since the last sync; nothing runs', async () => {
     await writeFile(path.join(fixture.remote, 'train.py'), 'print("edited on the server")\n');
     await writeFile(path.join(fixture.local, 'train.py'), 'print("edited here")\n');
@@ -56,7 +86,7 @@ describe('RunService (the window) against a real sshd', () => {
     assert.equal(refused.code, 'conflict');
     assert.match(refused.message, /train\.py.*Nothing was launched/);
     const runs = await call<RunRecord[]>('runs.list', {});
-    assert.deepEqual(runs.map((run) => run.id), ['r-20261207-120000-1111'], 'no new run was recorded');
+    assert.deepEqual(runs.map((run) => run.id).sort(), ['r-20261207-120000-1111', 'r-20261207-120000-2222'], 'no new run was recorded');
     assert.equal(await readFile(path.join(fixture.remote, 'train.py'), 'utf8'), 'print("edited on the server")\n', "the server's edit is kept");
   });
 });

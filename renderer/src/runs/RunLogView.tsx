@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
-import { isRunFinished, type RunRecord } from '../../../preload/api';
+import { isRunFinished, type RunLogSearch, type RunRecord } from '../../../preload/api';
 import { ask, promptText } from '../state/dialog-store';
 import { useEditor } from '../state/editor-store';
 import { notify } from '../state/notifications-store';
@@ -56,7 +56,8 @@ const FOLLOW_MS = 1_000;
 /**
  * A run's output.log, read on the server from an offset (a 1 GB log is never read whole): the
  * last 256 KB when the tab opens, then what is added, every second while Follow is on. Search
- * keeps the matching lines.
+ * keeps the matching lines of what is loaded; "Search the whole log" asks the server (grep) and
+ * a match opens the log from that line, paused, until Follow goes back to the end.
  */
 export function RunLogView({ tab }: { tab: RunLogTab }) {
   const run = useRuns((state) => state.runs.find((candidate) => candidate.id === tab.runId));
@@ -66,8 +67,16 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
   const [filter, setFilter] = useState('');
   const offset = useRef<number | null>(null);
   const bottom = useRef<HTMLPreElement>(null);
+  /** Shown from a match of the whole-log search: Follow starts again from the end. */
+  const jumped = useRef(false);
 
   useEffect(() => {
+    if (!follow && offset.current !== null) return; // paused: nothing is read
+    if (follow && jumped.current) {
+      jumped.current = false;
+      offset.current = null;
+      setText('');
+    }
     let stopped = false;
     const readMore = async () => {
       try {
@@ -98,6 +107,20 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
   useEffect(() => {
     if (follow) bottom.current?.scrollTo({ top: bottom.current.scrollHeight });
   }, [text, follow]);
+
+  const openAt = async (at: number) => {
+    setFollow(false);
+    try {
+      const chunk = await api().runs.log({ id: tab.runId, offset: at });
+      jumped.current = true;
+      offset.current = chunk.offset;
+      setFilter('');
+      setText(chunk.text);
+      bottom.current?.scrollTo({ top: 0 });
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  };
 
   const shown = filter === '' ? text : text.split('\n').filter((line) => line.toLowerCase().includes(filter.toLowerCase())).join('\n');
   return (
@@ -142,9 +165,59 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
         </p>
       )}
       <MetricsPlot runId={tab.runId} live={run !== undefined && !isRunFinished(run.status)} />
+      {filter.trim() !== '' && <WholeLogSearch runId={tab.runId} query={filter.trim()} onOpen={(at) => void openAt(at)} />}
       <pre className="run-log-text" ref={bottom} aria-label="Output">
         {shown}
       </pre>
+    </div>
+  );
+}
+
+/** "Search the whole log": grep on the server, each match a button that opens the log there. */
+function WholeLogSearch({ runId, query, onOpen }: { runId: string; query: string; onOpen: (offset: number) => void }) {
+  const [found, setFound] = useState<{ query: string; result: RunLogSearch } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const search = async () => {
+    setBusy(true);
+    try {
+      setFound({ query, result: await api().runs.searchLog({ id: runId, query }) });
+      setError(null);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const result = found?.query === query ? found.result : null;
+  return (
+    <div className="run-log-search">
+      <button type="button" className="button small" disabled={busy} onClick={() => void search()}>
+        {busy ? 'Searching…' : 'Search the whole log'}
+      </button>
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+      {result && (
+        <>
+          <span className="hint" role="status">
+            {result.matches.length === 0 ? `No line of the log holds "${query}".` : `${result.matches.length}${result.more ? '+' : ''} line(s) hold "${query}"`}
+          </span>
+          {result.matches.length > 0 && (
+            <ul className="run-log-matches" aria-label="Matches in the whole log">
+              {result.matches.map((match) => (
+                <li key={match.offset}>
+                  <button type="button" className="run-log-match" aria-label={`Open the log at line ${match.line}`} onClick={() => onOpen(match.offset)}>
+                    <span className="hint">{match.line}</span> {match.text}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
     </div>
   );
 }
