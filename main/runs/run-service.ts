@@ -128,7 +128,7 @@ export class RunService {
    */
   async fetchOutputs(id: string, paths: readonly string[]): Promise<RemoteTransferReport> {
     const record = await this.find(id);
-    const context = await this.contextOf(record, 'fetch its outputs');
+    await this.contextOf(record, 'fetch its outputs');
     const remote = paths.map((item, index) => {
       const absolute = normaliseRemotePath(item.startsWith('/') ? item : `${record.remoteRoot}/${item}`, `paths.${index}`);
       if (!isRemoteInside(record.remoteRoot, absolute)) fail('outside-workspace', `${item} is outside ${record.remoteRoot}, the run's folder on ${record.host}.`, `paths.${index}`);
