@@ -46,8 +46,12 @@ export async function stopSlurmRun(exec: RemoteExec, job: string): Promise<void>
   await exec(`scancel ${shellQuote(job)} 2>/dev/null; true`);
 }
 
-/** The shell that prints `slurm=<STATE>` for a job: squeue first (with -t all, finished jobs too), then scontrol. */
+/**
+ * The shell that prints `slurm=<STATE>` for a job: squeue first (with -t all, finished jobs
+ * too), then scontrol, then sacct, which answers only where accounting is set up (elsewhere it
+ * prints nothing here) but remembers jobs long after the controller forgot them.
+ */
 export function slurmStateCommand(job: string): string {
   const id = shellQuote(job);
-  return `{ s=$(squeue -h -j ${id} -t all -o '%T' 2>/dev/null | head -n 1); [ -n "$s" ] || s=$(scontrol -o show job ${id} 2>/dev/null | sed -n 's/.*JobState=\\([A-Z_]*\\).*/\\1/p'); [ -n "$s" ] && printf 'slurm=%s\\n' "$s"; true; }`;
+  return `{ s=$(squeue -h -j ${id} -t all -o '%T' 2>/dev/null | head -n 1); [ -n "$s" ] || s=$(scontrol -o show job ${id} 2>/dev/null | sed -n 's/.*JobState=\\([A-Z_]*\\).*/\\1/p'); [ -n "$s" ] || s=$(sacct -n -X -P -j ${id} -o State 2>/dev/null | head -n 1 | cut -d ' ' -f 1); [ -n "$s" ] && printf 'slurm=%s\\n' "$s"; true; }`;
 }
