@@ -39,7 +39,7 @@ export interface RunSyncSource extends RemoteContextSource {
  */
 export class RunService {
   private root: string | null = null;
-  private readonly metricsOf = new Map<string, { offset: number; metrics: LogMetrics }>();
+  private readonly metricsOf = new Map<string, { offset: number; pattern: string | null; metrics: LogMetrics }>();
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
 
@@ -186,8 +186,10 @@ export class RunService {
    * 2,000 points.
    */
   async metrics(id: string): Promise<RunMetrics> {
+    // The project's own pattern, read each time so an edit of project.json shows at once.
+    const pattern = (await loadProjectSettings(this.requireRoot())).metricsPattern ?? null;
     let cached = this.metricsOf.get(id);
-    if (!cached) this.metricsOf.set(id, (cached = { offset: 0, metrics: new LogMetrics() }));
+    if (!cached || cached.pattern !== pattern) this.metricsOf.set(id, (cached = { offset: 0, pattern, metrics: new LogMetrics(pattern ?? undefined) }));
     let size = 0;
     for (let read = 0; read < METRICS_BYTES_PER_CALL; ) {
       const chunk = await this.log(id, cached.offset);

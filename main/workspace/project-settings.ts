@@ -34,7 +34,23 @@ const targetSchema = z.strictObject({
     .optional(),
 });
 
+/** A regex with `name` and `value` groups (and optionally `step`) that finds metrics in run logs. */
+const metricsPattern = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((pattern) => {
+    try {
+      new RegExp(pattern, 'g');
+    } catch {
+      return false;
+    }
+    return pattern.includes('(?<name>') && pattern.includes('(?<value>');
+  }, 'must be a regular expression with (?<name>…) and (?<value>…) groups, e.g. (?<name>loss|acc) (?<value>[\\d.]+)');
+
 const projectSchema = z.strictObject({
+  /** Replaces the default `name=value` / `name: value` reading of run logs for the metrics plot. */
+  metricsPattern: metricsPattern.optional(),
   targets: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'target names use letters, digits, . _ -'), targetSchema).default({}),
   ignore: z.array(z.string()).default([]),
 });

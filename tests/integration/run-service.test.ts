@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { RunLogChunk, RunLogSearch, RunRecord } from '../../preload/api';
+import type { RunLogChunk, RunLogSearch, RunMetrics, RunRecord } from '../../preload/api';
 import { tmuxAvailable } from '../fixtures/cli';
 import { startCuttableLink, trustLinkAsServer, type CuttableLink } from '../fixtures/cuttable-link';
 import { sessionHelpers, startSyncSession, targetOn, type SyncSession } from '../fixtures/sync-session';
@@ -77,6 +77,19 @@ describe('RunService (the window) against a real sshd', () => {
     await assert.rejects(readFile(path.join(runDir, 'pwned')), /ENOENT/, 'the query is text, never run');
     assert.deepEqual(await call<RunLogSearch>('runs.searchLog', { id, query: 'no such words' }), { matches: [], more: false });
     assert.equal((await failure('runs.searchLog', { id, query: 'two\nlines' })).code, 'bad-argument');
+  });
+
+  it("the metrics plot reads the log with the project's own pattern when project.json has one", async () => {
+    const id = 'r-20261207-120000-2222';
+    const settingsFile = path.join(fixture.local, '.labdesk', 'project.json');
+    const settings = JSON.parse(await readFile(settingsFile, 'utf8')) as Record<string, unknown>;
+    const names = async () => (await call<RunMetrics>('runs.metrics', { id })).series.map((series) => series.name).sort();
+    assert.deepEqual(await names(), ['loss', 'lr']);
+    await writeFile(settingsFile, JSON.stringify({ ...settings, metricsPattern: String.raw`step=(?<step>\d+) Saved checkpoint (?<name>ckpt)_(?<value>\d+)` }));
+    assert.deepEqual(await names(), ['ckpt'], 'an edit of project.json shows at once');
+    await writeFile(settingsFile, JSON.stringify({ ...settings, metricsPattern: 'loss=([' }));
+    assert.match((await failure('runs.metrics', { id })).message, /metricsPattern.*regular expression with \(\?<name>/);
+    await writeFile(settingsFile, JSON.stringify(settings));
   });
 
   it('a launch is refused while a file changed on the server since the last sync; nothing runs', async () => {
