@@ -27,14 +27,25 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await form.getByRole('textbox', { name: 'Environment' }).fill('export GREETING=from-the-form');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form).toBeHidden();
-  await page.getByRole('button', { name: 'Runs' }).click();
-  await expect(page.getByRole('textbox', { name: 'Environment line' })).toHaveValue('export GREETING=from-the-form');
-  await page.getByRole('textbox', { name: 'Command to run' }).fill('echo "greeting $GREETING"; for step in 1 2 3; do echo "step=$step loss=0.$((4 - step))"; sleep 0.3; done; mkdir -p output && echo "acc=0.9" > output/result.txt');
-  // Filed in a new journal entry, made on the way.
-  await page.getByRole('combobox', { name: 'Journal entry' }).selectOption({ label: 'New entry…' });
-  await page.getByRole('button', { name: 'Launch' }).click();
+  // An entry written first: the note, then a run launched from it.
+  await page.getByRole('button', { name: 'Journal' }).click();
+  await page.getByRole('button', { name: 'New entry' }).click();
   await page.getByRole('dialog', { name: 'New journal entry' }).getByRole('textbox').fill('Loss sweep');
   await page.keyboard.press('Enter');
+  await expect(page.getByRole('tab', { name: /loss-sweep\.md/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.monaco-editor .view-lines')).toContainText('# Loss sweep');
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('Does the loss fall with a warmup?\n');
+  await page.keyboard.press('Control+S');
+  await expect(page.getByRole('tab', { name: /loss-sweep\.md/ })).not.toHaveAccessibleName(/unsaved|modified|●/);
+  await page.getByRole('list', { name: 'Journal entries' }).getByRole('button', { name: 'Preview Loss sweep' }).click();
+  await page.getByRole('article', { name: 'Preview of Loss sweep' }).getByRole('button', { name: 'Launch a run for this entry' }).click();
+  await expect(page.getByRole('combobox', { name: 'Journal entry' })).toHaveValue(/-loss-sweep\.md$/);
+  await expect(page.getByRole('textbox', { name: 'Command to run' })).toBeFocused();
+  await expect(page.getByRole('textbox', { name: 'Environment line' })).toHaveValue('export GREETING=from-the-form');
+  await page.getByRole('textbox', { name: 'Command to run' }).fill('echo "greeting $GREETING"; for step in 1 2 3; do echo "step=$step loss=0.$((4 - step))"; sleep 0.3; done; mkdir -p output && echo "acc=0.9" > output/result.txt');
+  await page.getByRole('button', { name: 'Launch', exact: true }).click();
 
   // The log tab opens and follows the output as it is written on the server.
   const log = page.getByRole('region', { name: /^Log of r-/ });
@@ -61,10 +72,14 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await expect(patch).toContainText('1 files changed');
   await expect(patch.locator('.d2h-ins').filter({ hasText: '# tried a warmup' })).toBeVisible();
 
-  // The entry names the run.
+  // The entry names the run, and what was written in it is kept; its preview shows the run's status.
   const entryFile = (await readdir(path.join(web.project, 'journal'))).find((name) => name.endsWith('-loss-sweep.md')) as string;
   const [firstRun] = (await readdir(path.join(web.project, 'journal', 'runs'))).sort();
-  expect(await readFile(path.join(web.project, 'journal', entryFile), 'utf8')).toContain(`- ${firstRun}`);
+  const entryText = await readFile(path.join(web.project, 'journal', entryFile), 'utf8');
+  expect(entryText).toContain(`- ${firstRun}`);
+  expect(entryText).toContain('Does the loss fall with a warmup?');
+  await page.getByRole('tab', { name: /loss-sweep\.md \(preview\)/ }).click();
+  await expect(page.getByRole('list', { name: 'Runs of this entry' }).getByRole('status', { name: `Status of ${firstRun}` })).toHaveText('succeeded (0)');
   await page.getByRole('combobox', { name: 'Journal entry' }).selectOption({ label: 'No journal entry' });
 
   // Its outputs, fetched into the run's folder.
@@ -90,7 +105,11 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
 
   // A long run is stopped from the view (asks first) and recorded as stopped.
   await page.getByRole('textbox', { name: 'Command to run' }).fill('sleep 120');
-  await page.getByRole('button', { name: 'Launch' }).click();
+  // Filed in a new journal entry, made on the way.
+  await page.getByRole('combobox', { name: 'Journal entry' }).selectOption({ label: 'New entry…' });
+  await page.getByRole('button', { name: 'Launch', exact: true }).click();
+  await page.getByRole('dialog', { name: 'New journal entry' }).getByRole('textbox').fill('Long one');
+  await page.keyboard.press('Enter');
   await expect(runs.getByRole('status').first()).toHaveText(/running/, { timeout: 20_000 });
   await runs.getByRole('button', { name: /^Stop r-/ }).click();
   await page.getByRole('alertdialog', { name: /^Stop r-/ }).getByRole('button', { name: 'Stop' }).click();

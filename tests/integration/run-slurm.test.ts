@@ -74,6 +74,14 @@ describe('labdesk run with Slurm (a real single-node cluster)', { skip: !sshdAva
     assert.match(await readFile(path.join(remote, '.labdesk', 'runs', id, 'output.log'), 'utf8'), /step=1 loss=0\.5 on .*\nlr: 0\.1\n/);
   });
 
+  it('a job that succeeds is succeeded with exit code 0', async () => {
+    const launched = await cli('run', local, target(), ...auth(), '--launcher', 'slurm', '--json', '--', './train.sh', 'configs/a.yaml');
+    assert.equal(launched.code, 0, launched.stderr);
+    const { id } = JSON.parse(launched.stdout) as { id: string };
+    const ended = await until(id, (seen) => ['succeeded', 'failed', 'stopped', 'lost'].includes(seen));
+    assert.deepEqual([ended?.status, ended?.exitCode], ['succeeded', 0]);
+  });
+
   it('a job cancelled with scancel ends with the wrapper recording the termination', async () => {
     const { id } = JSON.parse((await cli('run', local, target(), ...auth(), '--launcher', 'slurm', '--json', '--', 'sleep', '120')).stdout) as { id: string };
     const running = await until(id, (seen) => seen === 'running');

@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import { api } from '../api/client';
 import { useLoaded } from '../git/use-loaded';
 import { useEditor } from '../state/editor-store';
-import { useRuns } from '../runs/runs-store';
+import { RUN_COMMAND_ID, useRuns } from '../runs/runs-store';
+import { useUi } from '../state/ui-store';
 import { useJournal } from './journal-store';
 import type { JournalPreviewTab } from './journal-tabs';
 import { renderJournalMarkdown } from './render-markdown';
@@ -13,6 +14,13 @@ import { renderJournalMarkdown } from './render-markdown';
  * commit in the graph, web links open outside the window. The entry's runs are listed with their
  * live status.
  */
+/** The Runs view's launch form, with this entry chosen and the command box focused. */
+function launchFor(path: string): void {
+  useRuns.getState().setLaunchEntry(path);
+  useUi.getState().showView('runs');
+  requestAnimationFrame(() => document.getElementById(RUN_COMMAND_ID)?.focus());
+}
+
 export function JournalPreview({ tab }: { tab: JournalPreviewTab }) {
   const entry = useJournal((state) => state.entries.find((candidate) => candidate.path === tab.path));
   // Read again whenever the entry changes on disk (its mtime is in the list).
@@ -70,6 +78,11 @@ export function JournalPreview({ tab }: { tab: JournalPreviewTab }) {
 
             {entry.commits.length > 0 && ` · commits: ${entry.commits.map((oid) => oid.slice(0, 8)).join(', ')}`}
           </p>
+          {!entry.error && (
+            <button type="button" className="button small" onClick={() => launchFor(entry.path)}>
+              Launch a run for this entry
+            </button>
+          )}
           {entry.runs.length > 0 && (
             <ul className="journal-runs" aria-label="Runs of this entry">
               {entry.runs.map((id) => {

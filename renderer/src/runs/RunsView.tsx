@@ -4,7 +4,7 @@ import { useJournal } from '../journal/journal-store';
 import { ask, promptText } from '../state/dialog-store';
 import { useEditor } from '../state/editor-store';
 import { useSync } from '../sync/sync-store';
-import { useRuns } from './runs-store';
+import { RUN_COMMAND_ID, useRuns } from './runs-store';
 
 const NEW_ENTRY = '\u0000new';
 
@@ -35,7 +35,8 @@ export function RunsView() {
     if (!journalLoaded) void useJournal.getState().load();
   }, [journalLoaded]);
   const [launcher, setLauncher] = useState<'' | 'tmux' | 'slurm'>('');
-  const [entry, setEntry] = useState('');
+  const entry = useRuns((state) => state.launchEntry);
+  const setEntry = useRuns((state) => state.setLaunchEntry);
   const start = async () => {
     let file = entry;
     if (entry === NEW_ENTRY) {
@@ -69,7 +70,7 @@ export function RunsView() {
           if (command.trim() !== '' && target) void start();
         }}
       >
-        <input type="text" aria-label="Command to run" placeholder={target ? `Command to run on ${target}` : 'Activate a server first'} value={command} onChange={(event) => setCommand(event.target.value)} disabled={!target} />
+        <input id={RUN_COMMAND_ID} type="text" aria-label="Command to run" placeholder={target ? `Command to run on ${target}` : 'Activate a server first'} value={command} onChange={(event) => setCommand(event.target.value)} disabled={!target} />
         <button type="submit" className="button small primary" disabled={!target || launching || command.trim() === ''}>
           {launching ? 'Launching…' : 'Launch'}
         </button>

@@ -3,11 +3,17 @@ import type { RunRecord } from '../../../preload/api';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 
+/** The launch form's command box, focused when a journal entry asks for a run. */
+export const RUN_COMMAND_ID = 'run-command';
+
 interface RunsState {
   readonly runs: readonly RunRecord[];
   readonly loaded: boolean;
   readonly error: string | null;
   readonly launching: boolean;
+  /** The journal entry the launch form files the next run in ('' for none). */
+  readonly launchEntry: string;
+  setLaunchEntry(path: string): void;
   load(): Promise<void>;
   launch(command: string, options?: { launcher?: 'tmux' | 'slurm'; entry?: string; environment?: string }): Promise<RunRecord | null>;
   stop(id: string): Promise<void>;
@@ -19,6 +25,8 @@ export const useRuns = create<RunsState>((set, get) => ({
   loaded: false,
   error: null,
   launching: false,
+  launchEntry: '',
+  setLaunchEntry: (launchEntry) => set({ launchEntry }),
   async load() {
     try {
       set({ runs: await api().runs.list({}), loaded: true });
