@@ -87,6 +87,14 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'runs.checkoutCode': (session, arg) => session.runs.checkoutCode(arg.id),
   'runs.runAgain': (session, arg) => session.runs.runAgain(arg.id),
   'runs.fetchOutputs': (session, arg) => session.runs.fetchOutputs(arg.id, arg.paths),
+  'terminal.open': (session, arg) => session.terminals.open({ cols: arg.cols, rows: arg.rows, ...(arg.session !== undefined && { session: arg.session }), ...(arg.run !== undefined && { run: arg.run }) }),
+  'terminal.input': (session, arg) => session.terminals.input(arg.id, arg.data),
+  'terminal.resize': (session, arg) => session.terminals.resize(arg.id, arg.cols, arg.rows),
+  'terminal.ack': (session, arg) => session.terminals.ack(arg.id, arg.chars),
+  'terminal.close': (session, arg) => session.terminals.close(arg.id),
+  'terminal.sessions': (session) => session.terminals.sessions(),
+  'monitor.watch': (session, arg) => session.monitor.watch(arg.visible),
+  'monitor.history': (session) => session.monitor.history(),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

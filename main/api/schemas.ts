@@ -26,6 +26,9 @@ const compareEntry = z.strictObject({
   linkTarget: z.string().max(4096).optional(),
 });
 const runId = z.string().regex(/^r-\d{8}-\d{6}-[0-9a-f]{4}$/, 'must be a run id');
+const terminalId = z.string().regex(/^t[0-9a-f]{8}$/, 'must be a terminal id');
+const terminalCols = z.number().int().min(2).max(1000);
+const terminalRows = z.number().int().min(1).max(500);
 const lineRanges = z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).max(100_000);
 
 /**
@@ -150,5 +153,18 @@ export const schemas = {
   'runs.checkoutCode': z.strictObject({ id: runId }),
   'runs.runAgain': z.strictObject({ id: runId }),
   'runs.fetchOutputs': z.strictObject({ id: runId, paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }),
+  'terminal.open': z.strictObject({
+    cols: terminalCols,
+    rows: terminalRows,
+    session: z.string().regex(/^labdesk-term-[A-Za-z0-9_-]{1,64}$/, 'a Labdesk shell session name').optional(),
+    run: z.strictObject({ id: runId, readOnly: z.boolean() }).optional(),
+  }),
+  'terminal.input': z.strictObject({ id: terminalId, data: z.string().max(1_000_000) }),
+  'terminal.resize': z.strictObject({ id: terminalId, cols: terminalCols, rows: terminalRows }),
+  'terminal.ack': z.strictObject({ id: terminalId, chars: z.number().int().nonnegative().max(1e9) }),
+  'terminal.close': z.strictObject({ id: terminalId }),
+  'terminal.sessions': nothing,
+  'monitor.watch': z.strictObject({ visible: z.boolean() }),
+  'monitor.history': nothing,
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -6,6 +6,8 @@ import { GitService } from '../git';
 import { FolderCompareService } from '../diff';
 import { JournalService } from '../journal';
 import { RunService } from '../runs';
+import { TerminalService } from '../terminal';
+import { MonitorService } from '../monitor';
 import { indexFiles, type MoveToTrash, watchWorkspace, Workspace, type WorkspaceWatcher } from '../workspace';
 import { EventBus, fail, TaskRegistry } from '../common';
 import { PromptBroker } from './prompt-broker';
@@ -45,6 +47,10 @@ export class Session {
   readonly folders: FolderCompareService;
   readonly journal: JournalService;
   readonly runs: RunService;
+  /** Shells on the active server (tmux-backed) and attachments to runs' sessions. */
+  readonly terminals: TerminalService;
+  /** GPU, CPU, memory and disk samples of the active server while the window is visible. */
+  readonly monitor: MonitorService;
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
 
@@ -66,6 +72,8 @@ export class Session {
     this.folders = new FolderCompareService(this.sync, this.tasks);
     this.journal = new JournalService(this.events);
     this.runs = new RunService(this.events, this.sync, this.journal, this.remote);
+    this.terminals = new TerminalService(this.events, this.sync, () => this.sync.status());
+    this.monitor = new MonitorService(this.events, this.sync);
   }
 
   info(): AppInfo {
@@ -95,6 +103,8 @@ export class Session {
     await this.git.setRoot(next.root);
     await this.journal.setRoot(next.root);
     this.runs.setRoot(next.root);
+    this.terminals.setRoot(next.root);
+    this.monitor.setRoot(next.root);
     try {
       this.watcher = await watchWorkspace(next.root, (changes: FileChange[]) => {
         this.events.emit('workspace.changed', { changes });
@@ -143,6 +153,8 @@ export class Session {
     await this.sync.close();
     await this.git.close();
     this.runs.close();
+    this.terminals.closeAll();
+    this.monitor.close();
     await this.watcher?.close();
     this.watcher = null;
   }

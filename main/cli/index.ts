@@ -7,6 +7,30 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** The ssh options of every command that talks to a server, as commander parsed them. */
+interface SshFlags {
+  identity?: string;
+  knownHosts?: string;
+  acceptNew?: boolean;
+}
+
+/** Adds -i/--identity, --known-hosts and --accept-new to a command that talks to a server. */
+function withSshOptions(command: Command): Command {
+  return command
+    .option('-i, --identity <file>', 'private key to use (instead of ssh config / the target)')
+    .option('--known-hosts <file>', 'known_hosts file to check the host key against (instead of ssh config)')
+    .option('--accept-new', 'trust and remember the host key of a server seen for the first time');
+}
+
+/** The ssh options as the commands take them. */
+function sshOptions(options: SshFlags): { identity?: string; knownHosts?: string; acceptNew: boolean } {
+  return {
+    ...(options.identity !== undefined && { identity: options.identity }),
+    ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),
+    acceptNew: options.acceptNew === true,
+  };
+}
+
 export function buildProgram(): Command {
   const program = new Command('labdesk')
     .description('Labdesk: edit locally, sync to your GPU server, track runs. Command-line entry points.')
@@ -39,47 +63,41 @@ export function buildProgram(): Command {
       process.exit(code);
     });
 
-  program
-    .command('sync')
-    .description('push LOCAL_DIR to TARGET once; never overwrites a file changed on the server')
-    .argument('<local_dir>', 'project folder on this machine')
-    .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir')
-    .option('-i, --identity <file>', 'private key to use (instead of ssh config / the target)')
-    .option('--known-hosts <file>', 'known_hosts file to check the host key against (instead of ssh config)')
-    .option('--accept-new', 'trust and remember the host key of a server seen for the first time')
+  withSshOptions(
+    program
+      .command('sync')
+      .description('push LOCAL_DIR to TARGET once; never overwrites a file changed on the server')
+      .argument('<local_dir>', 'project folder on this machine')
+      .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir'),
+  )
     .option('-n, --dry-run', 'show the plan; write nothing')
     .option('--delete', 'also delete on the server what was deleted here (only files Labdesk synced, only if unchanged there)')
     .option('--json', 'end with one JSON line: {"uploaded","deleted","conflicts","bytes","seconds"}')
     .addHelpText('after', '\nExit status: 0 in sync, 3 conflicts remain (listed), 1 error (message on stderr).')
-    .action(async (localDir: string, target: string, options: { identity?: string; knownHosts?: string; acceptNew?: boolean; dryRun?: boolean; delete?: boolean; json?: boolean }) => {
+    .action(async (localDir: string, target: string, options: SshFlags & { dryRun?: boolean; delete?: boolean; json?: boolean }) => {
       const { runSyncCommand } = await import('./sync-command');
       process.exitCode = await runSyncCommand(localDir, target, {
-        ...(options.identity !== undefined && { identity: options.identity }),
-        ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),
-        acceptNew: options.acceptNew === true,
+        ...sshOptions(options),
         dryRun: options.dryRun === true,
         delete: options.delete === true,
         json: options.json === true,
       });
     });
 
-  program
-    .command('watch')
-    .description('push LOCAL_DIR to TARGET, then every change, until Ctrl-C / SIGTERM; never overwrites a file changed on the server')
-    .argument('<local_dir>', 'project folder on this machine')
-    .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir')
-    .option('-i, --identity <file>', 'private key to use (instead of ssh config / the target)')
-    .option('--known-hosts <file>', 'known_hosts file to check the host key against (instead of ssh config)')
-    .option('--accept-new', 'trust and remember the host key of a server seen for the first time')
+  withSshOptions(
+    program
+      .command('watch')
+      .description('push LOCAL_DIR to TARGET, then every change, until Ctrl-C / SIGTERM; never overwrites a file changed on the server')
+      .argument('<local_dir>', 'project folder on this machine')
+      .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir'),
+  )
     .option('--delete', 'also delete on the server what is deleted here (never after a burst of changes such as a branch switch)')
     .option('--json', 'one JSON line per event: {"event":"push","uploaded","deleted","conflicts","bytes","seconds",…}, {"event":"state","state"}, …')
     .addHelpText('after', '\nExit status after SIGINT/SIGTERM: 0 in sync, 3 conflicts remain (listed), 1 error (message on stderr).')
-    .action(async (localDir: string, target: string, options: { identity?: string; knownHosts?: string; acceptNew?: boolean; delete?: boolean; json?: boolean }) => {
+    .action(async (localDir: string, target: string, options: SshFlags & { delete?: boolean; json?: boolean }) => {
       const { runWatchCommand } = await import('./watch-command');
       process.exitCode = await runWatchCommand(localDir, target, {
-        ...(options.identity !== undefined && { identity: options.identity }),
-        ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),
-        acceptNew: options.acceptNew === true,
+        ...sshOptions(options),
         delete: options.delete === true,
         json: options.json === true,
       });
@@ -102,47 +120,41 @@ export function buildProgram(): Command {
       });
     });
 
-  program
-    .command('run')
-    .description('push LOCAL_DIR to TARGET, record the exact code, and start COMMAND there in tmux; prints the run id')
-    .argument('<local_dir>', 'the project folder')
-    .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir')
-    .argument('<command...>', 'after --: one shell command line as it is, or words quoted one by one')
-    .option('--launcher <launcher>', "tmux or slurm (default: the target's launcher, else tmux)")
-    .option('--entry <id>', 'the journal entry the run belongs to (journal/….md)')
-    .option('-i, --identity <file>', 'private key to use')
-    .option('--known-hosts <file>', 'known_hosts file to check the host key against')
-    .option('--accept-new', 'trust and remember the host key of a server seen for the first time')
+  withSshOptions(
+    program
+      .command('run')
+      .description('push LOCAL_DIR to TARGET, record the exact code, and start COMMAND there in tmux; prints the run id')
+      .argument('<local_dir>', 'the project folder')
+      .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir')
+      .argument('<command...>', 'after --: one shell command line as it is, or words quoted one by one')
+      .option('--launcher <launcher>', "tmux or slurm (default: the target's launcher, else tmux)")
+      .option('--entry <id>', 'the journal entry the run belongs to (journal/….md)'),
+  )
     .option('--json', 'print {"id","status"}')
     .addHelpText('after', '\nReturns once the run is launched. Exit status: 0 launched, 3 sync conflicts remain (nothing launched), 1 error.')
-    .action(async (localDir: string, target: string, command: string[], options: { launcher?: string; entry?: string; identity?: string; knownHosts?: string; acceptNew?: boolean; json?: boolean }) => {
+    .action(async (localDir: string, target: string, command: string[], options: SshFlags & { launcher?: string; entry?: string; json?: boolean }) => {
       if (options.launcher !== undefined && options.launcher !== 'tmux' && options.launcher !== 'slurm') throw new InvalidArgumentError('--launcher must be tmux or slurm.');
       const { runRunCommand } = await import('./run-command');
       process.exitCode = await runRunCommand(localDir, target, command, {
         ...(options.launcher !== undefined && { launcher: options.launcher as 'tmux' | 'slurm' }),
         json: options.json === true,
-        acceptNew: options.acceptNew === true,
         ...(options.entry !== undefined && { entry: options.entry }),
-        ...(options.identity !== undefined && { identity: options.identity }),
-        ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),
+        ...sshOptions(options),
       });
     });
 
-  program
-    .command('runs')
-    .description("LOCAL_DIR's recorded runs, each refreshed from its server")
-    .argument('<local_dir>', 'the project folder')
-    .option('-i, --identity <file>', 'private key to use')
-    .option('--known-hosts <file>', 'known_hosts file to check the host key against')
-    .option('--accept-new', 'trust and remember the host key of a server seen for the first time')
+  withSshOptions(
+    program
+      .command('runs')
+      .description("LOCAL_DIR's recorded runs, each refreshed from its server")
+      .argument('<local_dir>', 'the project folder'),
+  )
     .option('--json', 'one object per run: {"id","status","exitCode","command","commit","dirty","target","startedAt","endedAt"}')
-    .action(async (localDir: string, options: { identity?: string; knownHosts?: string; acceptNew?: boolean; json?: boolean }) => {
+    .action(async (localDir: string, options: SshFlags & { json?: boolean }) => {
       const { runRunsCommand } = await import('./run-command');
       process.exitCode = await runRunsCommand(localDir, {
         json: options.json === true,
-        acceptNew: options.acceptNew === true,
-        ...(options.identity !== undefined && { identity: options.identity }),
-        ...(options.knownHosts !== undefined && { knownHosts: options.knownHosts }),
+        ...sshOptions(options),
       });
     });
 
@@ -165,7 +177,48 @@ export function buildProgram(): Command {
       process.exitCode = await runJournalSearch(localDir, query.join(' '), { json: options.json === true, ...(options.tag !== undefined && { tag: options.tag }) });
     });
 
+  withSshOptions(
+    program
+      .command('monitor')
+      .description("TARGET's GPUs, CPU, memory and disks, one sample per interval (one exec each), until Ctrl-C")
+      .argument('<local_dir>', 'the project folder')
+      .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir'),
+  )
+    .option('--once', 'print one sample and exit (read twice, a second apart: CPU use is a change)')
+    .option('--interval <seconds>', 'seconds between samples (default 2)', parseSeconds)
+    .option('--json', 'one object per sample: {"target","at","gpus":[…],"gpuState","cpu","memory","disks":[…],"alerts":[…]}')
+    .addHelpText('after', '\nGPUs come from nvidia-smi (gpustat --json where only that is installed); a server without them says so.')
+    .action(async (localDir: string, target: string, options: SshFlags & { once?: boolean; interval?: number; json?: boolean }) => {
+      const { runMonitorCommand } = await import('./monitor-command');
+      process.exitCode = await runMonitorCommand(localDir, target, {
+        json: options.json === true,
+        once: options.once === true,
+        ...(options.interval !== undefined && { intervalMs: options.interval * 1000 }),
+        ...sshOptions(options),
+      });
+    });
+
+  withSshOptions(
+    program
+      .command('shell')
+      .description("a shell on TARGET in its remote root, backed by tmux there so it survives a dropped connection (the window's terminal, here)")
+      .argument('<local_dir>', 'the project folder')
+      .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir'),
+  )
+    .option('--attach <session>', 'reattach a Labdesk shell (labdesk-term-…) that is still running there')
+    .addHelpText('after', "\nExit status: the shell's own.")
+    .action(async (localDir: string, target: string, options: SshFlags & { attach?: string }) => {
+      const { runShellCommand } = await import('./shell-command');
+      process.exitCode = await runShellCommand(localDir, target, { ...(options.attach !== undefined && { attach: options.attach }), ...sshOptions(options) });
+    });
+
   return program;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0.2 || seconds > 3600) throw new InvalidArgumentError('must be a number of seconds from 0.2 to 3600.');
+  return seconds;
 }
 
 function parseCount(value: string): number {

@@ -4,6 +4,7 @@ import { ApiError, formatBytes } from '../common';
 import { defaultConfigDir } from '../settings';
 import { SecretCache, type SshSession, targetConnection } from '../ssh';
 import { type OpenedSyncSession, parseTargetSpec, parseTargetUrl, type SyncReport, type SyncSessionSpec, type SyncTarget } from '../sync';
+import type { ProjectSettings } from '../workspace';
 import { terminalPrompter } from './terminal-prompter';
 
 export interface SyncCommandOptions {
@@ -31,16 +32,24 @@ export interface OpenedTarget extends OpenedSyncSession {
 /** How long an unused early tar shell gets to leave its rc files before the connection closes. */
 const UNUSED_SHELL_EXIT_MS = 3_000;
 
+/** A target resolved and being connected to: what every command that talks to a server starts with. */
+export interface ConnectingTarget {
+  readonly localRoot: string;
+  readonly target: SyncTarget;
+  readonly hostLabel: string;
+  readonly project: ProjectSettings;
+  /** The first connection (rejects with a clear ssh error). */
+  readonly connecting: Promise<SshSession>;
+  /** Another connection to the same host with the same settings (reconnects). */
+  readonly connect: () => Promise<SshSession>;
+}
+
 /**
- * Resolves the project, the target and ssh config, connects, and loads the base. Shared by sync
- * and watch. An ssh:// target starts connecting before the engine and the project settings
+ * Resolves the project folder, the target (a name in project.json or an ssh:// address) and ssh
+ * config, and starts connecting. An ssh:// target starts connecting before the project settings
  * (zod) are even loaded: they load during the handshake, which is mostly waiting for the server.
  */
-export async function openTarget(
-  localDir: string,
-  targetSpec: string,
-  options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> & Pick<SyncSessionSpec, 'scanWhileConnecting' | 'prestartTarShell'>,
-): Promise<OpenedTarget> {
+export async function connectToTarget(localDir: string, targetSpec: string, options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'>): Promise<ConnectingTarget> {
   const localRoot = await realpath(path.resolve(localDir)).catch(() => {
     throw new ApiError({ code: 'not-found', message: `${localDir} does not exist.` });
   });
@@ -57,9 +66,25 @@ export async function openTarget(
     identityFile: options.identity,
   });
   const connecting = connect();
-  connecting.catch(() => undefined); // awaited below
+  connecting.catch(() => undefined); // awaited by the caller
   try {
-    const [project, { openSyncSession }] = await Promise.all([projectLoading, import('../sync/open-sync-session')]);
+    return { localRoot, target, hostLabel, project: await projectLoading, connecting, connect };
+  } catch (error) {
+    (await connecting.catch(() => null))?.close();
+    throw error;
+  }
+}
+
+/** Connects (connectToTarget) and loads the sync base: shared by sync, watch and run. */
+export async function openTarget(
+  localDir: string,
+  targetSpec: string,
+  options: Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> & Pick<SyncSessionSpec, 'scanWhileConnecting' | 'prestartTarShell'>,
+): Promise<OpenedTarget> {
+  const engineLoading = import('../sync/open-sync-session'); // loads during the handshake
+  const { localRoot, target, hostLabel, project, connecting, connect } = await connectToTarget(localDir, targetSpec, options);
+  try {
+    const { openSyncSession } = await engineLoading;
     const spec = {
       localRoot,
       remoteRoot: target.remoteRoot,

@@ -18,6 +18,11 @@ export interface WrapperSpec {
 /** Environment "lines" that are really prefixes of the command. */
 const PREFIX = /(^|\s)(pipenv|poetry|uv|pdm|hatch)\s+run\s*$|(^|\s)conda\s+run(\s+\S+)*\s*$/;
 
+/** `pipenv run`, `conda run -n x`: goes in front of a command rather than before it (runs and terminals). */
+export function isEnvironmentPrefix(environment: string): boolean {
+  return PREFIX.test(environment.trim());
+}
+
 /**
  * The bash script a run executes in its tmux session (or its Slurm job). It records the run in
  * its own folder whatever happens to tmux, the ssh connection or the laptop: `pid`, `started_at`,
@@ -29,7 +34,7 @@ const PREFIX = /(^|\s)(pipenv|poetry|uv|pdm|hatch)\s+run\s*$|(^|\s)conda\s+run(\
  */
 export function wrapperScript(spec: WrapperSpec): string {
   const environment = spec.environment?.trim() ?? '';
-  const prefix = environment !== '' && PREFIX.test(environment);
+  const prefix = environment !== '' && isEnvironmentPrefix(environment);
   const body = environment === '' ? spec.command : prefix ? `${environment} ${spec.command}` : `${environment} || { echo "labdesk: the environment line failed: "${shellQuote(environment)} >&2; exit 126; }\n${spec.command}`;
   return `#!/usr/bin/env bash
 # Written by Labdesk for run ${spec.runId}: it records the run in this folder, so the record

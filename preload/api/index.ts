@@ -16,7 +16,9 @@ import type { DiffApi } from './diff';
 import type { GitApi, GraphSummary } from './git';
 import type { JournalApi } from './journal';
 import type { RemoteApi } from './remote';
+import type { MonitorAlert, MonitorApi, MonitorSample } from './monitor';
 import type { RunsApi } from './runs';
+import type { TerminalApi, TerminalState } from './terminal';
 import type { SyncApi, SyncStatus } from './sync';
 import type { FileChange, WorkspaceApi, WorkspaceInfo } from './workspace';
 import { ApiError, type CallResult } from './errors';
@@ -26,9 +28,11 @@ export * from './diff';
 export * from './errors';
 export * from './git';
 export * from './journal';
+export * from './monitor';
 export * from './remote';
 export * from './runs';
 export * from './sync';
+export * from './terminal';
 export * from './workspace';
 
 // ---------------------------------------------------------------------------------------------
@@ -45,6 +49,8 @@ export interface LabdeskApi {
   diff: DiffApi;
   journal: JournalApi;
   runs: RunsApi;
+  terminal: TerminalApi;
+  monitor: MonitorApi;
   prompts: PromptsApi;
 }
 
@@ -68,6 +74,12 @@ export interface LabdeskEvents {
   'journal.changed': { readonly paths: readonly string[] };
   /** Runs were launched or their status changed. */
   'runs.changed': { readonly ids: readonly string[] };
+  /** Output of a terminal, in order (acknowledge it with terminal.ack once drawn). */
+  'terminal.data': { readonly id: string; readonly data: string };
+  /** A terminal lost its link and is reattaching, is back, or ended (with why, when not by itself). */
+  'terminal.state': { readonly id: string; readonly state: TerminalState; readonly message: string | null };
+  /** A monitor sample of the active server, and the alerts that started with it. */
+  'monitor.sample': { readonly sample: MonitorSample; readonly alerts: readonly MonitorAlert[] };
 }
 
 export type EventName = keyof LabdeskEvents;
@@ -151,6 +163,14 @@ export const METHOD_NAMES = [
   'runs.checkoutCode',
   'runs.runAgain',
   'runs.fetchOutputs',
+  'terminal.open',
+  'terminal.input',
+  'terminal.resize',
+  'terminal.ack',
+  'terminal.close',
+  'terminal.sessions',
+  'monitor.watch',
+  'monitor.history',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 
@@ -167,6 +187,9 @@ export const EVENT_NAMES = [
   'git.graph',
   'journal.changed',
   'runs.changed',
+  'terminal.data',
+  'terminal.state',
+  'monitor.sample',
 ] as const satisfies readonly EventName[];
 
 type MethodNameOf<T> = {
