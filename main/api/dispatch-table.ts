@@ -95,6 +95,8 @@ export const handlers: { [N in MethodName]: Handler<N> } = {
   'terminal.sessions': (session) => session.terminals.sessions(),
   'monitor.watch': (session, arg) => session.monitor.watch(arg.visible),
   'monitor.history': (session) => session.monitor.history(),
+  'server.setUp': (session) => session.server.setUp(),
+  'server.check': (session) => session.server.check(),
   'prompts.answer': (session, arg) => ({ accepted: session.prompts.answer(arg.id, arg.value) }),
 };
 

@@ -166,5 +166,7 @@ export const schemas = {
   'terminal.sessions': nothing,
   'monitor.watch': z.strictObject({ visible: z.boolean() }),
   'monitor.history': nothing,
+  'server.setUp': nothing,
+  'server.check': nothing,
   'prompts.answer': z.strictObject({ id: z.string().min(1).max(100), value: z.union([z.string().max(10_000), z.boolean(), z.null()]) }),
 } as const satisfies ArgumentSchemas;

@@ -8,6 +8,7 @@ import { JournalService } from '../journal';
 import { RunService } from '../runs';
 import { TerminalService } from '../terminal';
 import { MonitorService } from '../monitor';
+import { ServerService } from '../server';
 import { indexFiles, type MoveToTrash, watchWorkspace, Workspace, type WorkspaceWatcher } from '../workspace';
 import { EventBus, fail, TaskRegistry } from '../common';
 import { PromptBroker } from './prompt-broker';
@@ -51,6 +52,8 @@ export class Session {
   readonly terminals: TerminalService;
   /** GPU, CPU, memory and disk samples of the active server while the window is visible. */
   readonly monitor: MonitorService;
+  /** "Set up server" (data disk links) and "Check server" for the active target. */
+  readonly server: ServerService;
   private workspace: Workspace | null = null;
   private watcher: WorkspaceWatcher | null = null;
 
@@ -74,6 +77,7 @@ export class Session {
     this.runs = new RunService(this.events, this.sync, this.journal, this.remote);
     this.terminals = new TerminalService(this.events, this.sync, () => this.sync.status());
     this.monitor = new MonitorService(this.events, this.sync);
+    this.server = new ServerService(this.sync);
   }
 
   info(): AppInfo {
@@ -105,6 +109,7 @@ export class Session {
     this.runs.setRoot(next.root);
     this.terminals.setRoot(next.root);
     this.monitor.setRoot(next.root);
+    this.server.setRoot(next.root);
     try {
       this.watcher = await watchWorkspace(next.root, (changes: FileChange[]) => {
         this.events.emit('workspace.changed', { changes });

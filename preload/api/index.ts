@@ -18,6 +18,7 @@ import type { JournalApi } from './journal';
 import type { RemoteApi } from './remote';
 import type { MonitorAlert, MonitorApi, MonitorSample } from './monitor';
 import type { RunsApi } from './runs';
+import type { ServerApi } from './server';
 import type { TerminalApi, TerminalState } from './terminal';
 import type { SyncApi, SyncStatus } from './sync';
 import type { FileChange, WorkspaceApi, WorkspaceInfo } from './workspace';
@@ -31,6 +32,7 @@ export * from './journal';
 export * from './monitor';
 export * from './remote';
 export * from './runs';
+export * from './server';
 export * from './sync';
 export * from './terminal';
 export * from './workspace';
@@ -51,6 +53,7 @@ export interface LabdeskApi {
   runs: RunsApi;
   terminal: TerminalApi;
   monitor: MonitorApi;
+  server: ServerApi;
   prompts: PromptsApi;
 }
 
@@ -171,6 +174,8 @@ export const METHOD_NAMES = [
   'terminal.sessions',
   'monitor.watch',
   'monitor.history',
+  'server.setUp',
+  'server.check',
   'prompts.answer',
 ] as const satisfies readonly MethodNameOf<LabdeskApi>[];
 
