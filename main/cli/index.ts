@@ -206,7 +206,7 @@ export function buildProgram(): Command {
       .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir'),
   )
     .option('--attach <session>', 'reattach a Labdesk shell (labdesk-term-…) that is still running there')
-    .addHelpText('after', "\nExit status: the shell's own.")
+    .addHelpText('after', '\nExit status: 0 when the shell ended, 1 when the connection dropped (the shell is still there: reattach with --attach).')
     .action(async (localDir: string, target: string, options: SshFlags & { attach?: string }) => {
       const { runShellCommand } = await import('./shell-command');
       process.exitCode = await runShellCommand(localDir, target, { ...(options.attach !== undefined && { attach: options.attach }), ...sshOptions(options) });

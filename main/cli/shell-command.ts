@@ -14,7 +14,8 @@ export interface ShellCommandOptions extends Pick<SyncCommandOptions, 'identity'
  * Labdesk's socket in the target's remote root with its environment line (a plain shell where
  * tmux is missing), over one exec channel with a pty the size of this terminal; keys go through
  * raw, resizes follow. If the connection drops, the shell stays in tmux and the command says
- * how to reattach. Exits with the shell's own status.
+ * how to reattach. Exits 0 when the shell ended (tmux does not pass its status on), 1 when the
+ * connection dropped.
  */
 export async function runShellCommand(localDir: string, targetSpec: string, options: ShellCommandOptions): Promise<number> {
   if (options.attach !== undefined && !options.attach.startsWith(TERMINAL_SESSION_PREFIX)) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { TerminalProbe } from '../fixtures/terminal-probe';
  * attached read-only, a 100 MB `cat` with bounded memory, and a server without tmux.
  */
 const skip = tmuxAvailable() ? false : 'tmux is not installed';
+const REPO = path.resolve(import.meta.dirname, '../..');
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-L', 'labdesk', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -124,6 +125,23 @@ describe('terminals backed by tmux on the server', { skip }, () => {
     }
     assert.match(await readFileOrEmpty(log), /typed=\[\]/, 'nothing typed in a read-only terminal reached the run');
     screen.close();
+  });
+
+  it('labdesk shell opens the same tmux-backed shell in this terminal: in the remote root, typed into, exit 0 when it ends', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, LABDESK_CONFIG_DIR: path.join(fixture.home, 'cli-config'), LABDESK_SSH_CONFIG: path.join(fixture.home, 'ssh_config') };
+    delete env.SSH_AUTH_SOCK;
+    const target = `ssh://${fixture.server.username}@127.0.0.1:${fixture.server.port}${fixture.remote}`;
+    const child = spawn(process.execPath, ['out/cli/labdesk.js', 'shell', fixture.local, target, '--identity', fixture.server.clientKeyPath, '--known-hosts', fixture.server.knownHostsPath], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    const code = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin.write('echo "cli in $(pwd): $((2 * 21))"\n');
+    const end = Date.now() + 20_000;
+    while (!/cli in \S+: 42/.test(out) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(out, new RegExp(`cli in ${fixture.remote}: 42`));
+    child.stdin.write('exit\n');
+    assert.equal(await code, 0, out);
   });
 
   it('a 100 MB cat through tmux finishes with bounded memory here', async () => {
