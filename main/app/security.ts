@@ -1,10 +1,11 @@
-import { app, session, type WebContents } from 'electron';
+import { app, session, shell, type WebContents } from 'electron';
 import { isAllowedNavigation, isAllowedPermission } from './navigation-policy';
 
 /**
  * Process-wide hardening (Electron security checklist #5, #12, #13, #14), installed before the
- * first window: every webContents may only show the app's origin, opens no windows, attaches no
- * `<webview>`, and gets no web permissions beyond what navigation-policy.ts allows.
+ * first window: every webContents may only show the app's origin, opens no windows (an http(s)
+ * link goes to the browser), attaches no `<webview>`, and gets no web permissions beyond what
+ * navigation-policy.ts allows.
  */
 export function installSecurityHandlers(trustedOrigins: readonly string[]): void {
   app.on('web-contents-created', (_event, contents: WebContents) => {
@@ -22,7 +23,9 @@ export function installSecurityHandlers(trustedOrigins: readonly string[]): void
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      console.warn(`[labdesk] blocked a new window for ${url}`);
+      // A web link (a terminal's, a journal's) opens in the person's browser, never in the app.
+      if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
+      else console.warn(`[labdesk] blocked a new window for ${url}`);
       return { action: 'deny' };
     });
   });

@@ -22,10 +22,17 @@ export interface ShellSpec {
   readonly rows: number;
 }
 
-/** The login shell, under an environment prefix (`pipenv run`) when the target has one. */
-function shellProgram(environment: string): string {
+/**
+ * The shell script a terminal starts: into the remote root (saying so when the first sync has
+ * not made it yet), then the login shell, under an environment prefix (`pipenv run`) when the
+ * target has one.
+ */
+function shellScript(spec: ShellSpec): string {
+  const environment = spec.environment?.trim() ?? '';
   const shell = '"${SHELL:-/bin/sh}"';
-  return environment !== '' && isEnvironmentPrefix(environment) ? `${environment} ${shell}` : `${shell} -l`;
+  const program = environment !== '' && isEnvironmentPrefix(environment) ? `${environment} ${shell}` : `${shell} -l`;
+  const missing = `labdesk: ${spec.remoteRoot} does not exist yet (the first sync makes it); starting in your home folder`;
+  return `cd ${shellQuote(spec.remoteRoot)} 2>/dev/null || echo ${shellQuote(missing)}; exec ${program}`;
 }
 
 /** An environment line to type into the new shell once (prefixes are not typed). */
@@ -35,8 +42,8 @@ export function typedEnvironment(environment: string | undefined): string | null
 }
 
 /**
- * Creates the tmux session when it does not exist yet (in the remote root, the size of the
- * window, a long history, no status line), types the environment line into its shell, then
+ * Creates the tmux session when it does not exist yet (its shell in the remote root, the size
+ * of the window, a long history, no status line), types the environment line into its shell, then
  * attaches: the same command reattaches after a drop. The history limit is set in the same tmux
  * call that makes the pane (a running server only gives it to panes made later), and tmux is
  * told once to draw on the outer terminal's main screen, so the window's own scrollback and
@@ -51,7 +58,7 @@ export function tmuxShellCommand(session: string, spec: ShellSpec): string {
   const typed = typedEnvironment(environment);
   const create = [
     `${TMUX} start-server \\; set-option -g history-limit 50000`,
-    `\\; new-session -d -s ${name} -c ${shellQuote(spec.remoteRoot)} -x ${spec.cols} -y ${spec.rows} ${shellQuote(shellProgram(environment))}`,
+    `\\; new-session -d -s ${name} -x ${spec.cols} -y ${spec.rows} ${shellQuote(shellScript(spec))}`,
     `\\; set-option -t ${pane} status off`,
     ...(typed !== null ? [`\\; send-keys -t ${pane} -l ${shellQuote(typed)} \\; send-keys -t ${pane} Enter`] : []),
   ].join(' ');
@@ -61,8 +68,7 @@ export function tmuxShellCommand(session: string, spec: ShellSpec): string {
 
 /** A plain login shell in the remote root, for servers without tmux (it ends with the connection). */
 export function plainShellCommand(spec: ShellSpec): string {
-  const environment = spec.environment?.trim() ?? '';
-  return `cd ${shellQuote(spec.remoteRoot)} 2>/dev/null || echo ${shellQuote(`labdesk: ${spec.remoteRoot} does not exist yet; starting in your home folder`)}; exec ${shellProgram(environment)}`;
+  return shellScript(spec);
 }
 
 /** Attaches to a run's tmux session, read-only (`-r`: keys are not passed on) or not. */

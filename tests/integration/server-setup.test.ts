@@ -38,7 +38,7 @@ describe('server set-up and check (real sshd)', () => {
     await symlink('/elsewhere/output', path.join(fixture.remote, 'output'));
 
     const report = await call<ServerSetupReport>('server.setUp', {});
-    assert.deepEqual(report.created.sort(), ['data', 'model', 'output'].map((name) => path.join(dataRoot, name)));
+    assert.deepEqual([...report.created].sort(), ['data', 'model', 'output'].map((name) => path.join(dataRoot, name)));
     assert.deepEqual(report.linked, [{ link: path.join(fixture.remote, 'model'), to: path.join(dataRoot, 'model') }]);
     assert.deepEqual(report.found, [
       { path: path.join(fixture.remote, 'data'), what: 'a folder' },

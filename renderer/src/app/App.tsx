@@ -13,6 +13,7 @@ import { ServerView } from '../sync/ServerView';
 import { SourceControlView } from '../git/SourceControlView';
 import { JournalView } from '../journal/JournalView';
 import { RunsView } from '../runs/RunsView';
+import { MonitorView } from '../monitor/MonitorView';
 import { SyncDialogs } from '../sync/SyncDialogs';
 import { useConnection } from '../state/connection-store';
 import { useUi } from '../state/ui-store';
@@ -42,12 +43,13 @@ export function App() {
         <ActivityBar />
         {sideBarOpen && (
           <aside className="side-bar" aria-label="Side bar">
-            {!workspace ? <WelcomeView /> : view === 'server' ? <ServerView /> : view === 'git' ? <SourceControlView /> : view === 'journal' ? <JournalView /> : view === 'runs' ? <RunsView /> : <FilesView />}
+            {!workspace ? <WelcomeView /> : view === 'server' ? <ServerView /> : view === 'git' ? <SourceControlView /> : view === 'journal' ? <JournalView /> : view === 'runs' ? <RunsView /> : view === 'monitor' ? <MonitorView /> : <FilesView />}
           </aside>
         )}
         <main className="main-area">
           <EditorArea />
-          {panelOpen && <Panel />}
+          {/* Kept mounted while closed, so terminals keep their screens. */}
+          <Panel open={panelOpen} />
         </main>
       </div>
       <StatusBar />

@@ -12,6 +12,8 @@ import { useRemoteTree } from '../remote/remote-tree-store';
 import { repoStatus, useGit } from '../git/git-store';
 import { promptText } from '../state/dialog-store';
 import { newJournalEntry } from '../journal/JournalView';
+import { useTerminals } from '../terminal/terminal-store';
+import { serverCheck } from '../server/server-actions';
 
 export interface Command {
   readonly id: string;
@@ -21,10 +23,17 @@ export interface Command {
   /** Hidden from the palette and disabled when this says no. */
   readonly enabled?: () => boolean;
   readonly run: () => void | Promise<void>;
+  /**
+   * The shortcut also works while a terminal has focus. Others are left to the shell there
+   * (Ctrl+P, Ctrl+B, Ctrl+W mean something to bash and tmux), except on macOS, where Cmd never
+   * reaches the shell.
+   */
+  readonly inTerminal?: boolean;
 }
 
 const hasWorkspace = () => useWorkspace.getState().info !== null;
 const hasTab = () => useEditor.getState().activeId !== null;
+const isConnected = () => useSync.getState().status.connection === 'connected';
 const inRepository = () => repoStatus(useGit.getState().status) !== null;
 /** The project file in the active tab (a file tab, or a diff of one). */
 function activeFilePath(): string | null {
@@ -38,7 +47,7 @@ function activeFilePath(): string | null {
  */
 export const COMMANDS: readonly Command[] = [
   { id: 'workbench.quickOpen', title: 'Go to File…', shortcut: 'Mod+P', enabled: hasWorkspace, run: () => useUi.getState().openPicker('files') },
-  { id: 'workbench.commandPalette', title: 'Show All Commands', shortcut: 'Mod+Shift+P', run: () => useUi.getState().openPicker('commands') },
+  { id: 'workbench.commandPalette', title: 'Show All Commands', shortcut: 'Mod+Shift+P', inTerminal: true, run: () => useUi.getState().openPicker('commands') },
   { id: 'workspace.openFolder', title: 'Open Folder…', shortcut: 'Mod+O', run: () => openFolder() },
   { id: 'file.save', title: 'Save', shortcut: 'Mod+S', enabled: hasTab, run: () => useEditor.getState().saveActive() },
   { id: 'file.saveAll', title: 'Save All', shortcut: 'Mod+Alt+S', enabled: hasTab, run: () => useEditor.getState().saveAll() },
@@ -126,6 +135,11 @@ export const COMMANDS: readonly Command[] = [
   },
   { id: 'git.stash', title: 'Git: Stash Changes', enabled: inRepository, run: () => useGit.getState().stash(undefined) },
   { id: 'runs.show', title: 'Show Runs', enabled: hasWorkspace, run: () => useUi.getState().showView('runs') },
+  { id: 'monitor.show', title: 'Show Monitor', enabled: hasWorkspace, run: () => useUi.getState().showView('monitor') },
+  { id: 'terminal.new', title: 'Terminal: New Terminal', shortcut: 'Ctrl+`', inTerminal: true, enabled: isConnected, run: () => useTerminals.getState().open() },
+  { id: 'terminal.show', title: 'Terminal: Show Terminals', enabled: hasWorkspace, run: () => useUi.getState().showPanel('terminal') },
+  { id: 'server.check', title: 'Server: Check Server', enabled: isConnected, run: () => serverCheck.check() },
+  { id: 'server.setUp', title: 'Server: Set Up Data Folders (model, data, output)', enabled: isConnected, run: () => serverCheck.setUp() },
   { id: 'journal.show', title: 'Show Journal', enabled: hasWorkspace, run: () => useUi.getState().showView('journal') },
   { id: 'journal.new', title: 'Journal: New Entry…', enabled: hasWorkspace, run: () => newJournalEntry() },
   {

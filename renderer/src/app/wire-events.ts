@@ -10,6 +10,10 @@ import { useJournal } from '../journal/journal-store';
 import { useRuns } from '../runs/runs-store';
 import { useGraph } from '../git/graph-store';
 import { runCommand } from './commands';
+import { useMonitor } from '../monitor/monitor-store';
+import { useServerTools } from '../server/server-actions';
+import { terminalOutput } from '../terminal/terminal-output';
+import { useTerminals } from '../terminal/terminal-store';
 
 /** What the graph shows beyond the working tree: HEAD, the branches and the stashes. */
 function historySignature(): string {
@@ -46,6 +50,9 @@ export function wireEvents(api: Api): void {
     useGit.getState().reset();
     useJournal.setState({ loaded: false, entries: [], hits: null, query: '', tag: '' });
     useRuns.setState({ loaded: false, runs: [], error: null });
+    useTerminals.getState().reset();
+    useServerTools.getState().reset();
+    void useMonitor.getState().load(null);
     useGraph.getState().reset();
     void useGit.getState().refresh();
   });
@@ -72,5 +79,16 @@ export function wireEvents(api: Api): void {
     });
   });
   api.on('progress', (progress) => useTasks.getState().update(progress));
+  api.on('terminal.data', ({ id, data }) => terminalOutput(id, data));
+  api.on('terminal.state', ({ id, state, message }) => useTerminals.getState().stateChanged(id, state, message));
+  api.on('monitor.sample', ({ sample, alerts }) => {
+    useMonitor.getState().add(sample);
+    // Each alert comes once, when its condition starts (main/monitor/alerts.ts).
+    for (const alert of alerts) notify('warning', alert.message, { id: alert.key, source: alert.target });
+  });
+  // The monitor samples only while the window is visible: a hidden window costs the server nothing.
+  const watchMonitor = () => void api.monitor.watch({ visible: document.visibilityState === 'visible' }).catch(() => undefined);
+  document.addEventListener('visibilitychange', watchMonitor);
+  watchMonitor();
   api.on('command', ({ id }) => runCommand(id));
 }

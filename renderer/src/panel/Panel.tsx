@@ -1,21 +1,51 @@
 import { useNotifications } from '../state/notifications-store';
-import { useUi } from '../state/ui-store';
+import { type PanelView, useUi } from '../state/ui-store';
+import { TerminalPanel } from '../terminal/TerminalPanel';
 
-/** The bottom panel (Ctrl/Cmd+J). For now: the notifications of this session; later, run logs and sync activity. */
-export function Panel() {
-  const { history, clearHistory } = useNotifications();
+const VIEWS: ReadonlyArray<{ view: PanelView; name: string }> = [
+  { view: 'terminal', name: 'Terminal' },
+  { view: 'notifications', name: 'Notifications' },
+];
+
+/** The bottom panel (Ctrl/Cmd+J): terminals on the server, and this session's notifications. */
+export function Panel({ open }: { open: boolean }) {
+  const panelView = useUi((state) => state.panelView);
+  const showPanel = useUi((state) => state.showPanel);
   const togglePanel = useUi((state) => state.togglePanel);
   return (
-    <section className="panel" aria-label="Panel">
+    <section className="panel" aria-label="Panel" hidden={!open}>
       <header className="panel-header">
-        <h2 className="panel-title">Notifications</h2>
-        <button type="button" className="button" onClick={clearHistory} disabled={history.length === 0}>
-          Clear
-        </button>
+        <div role="tablist" aria-label="Panel views" className="panel-views">
+          {VIEWS.map((item) => (
+            <button key={item.view} type="button" role="tab" className="panel-view-tab" aria-selected={panelView === item.view} onClick={() => showPanel(item.view)}>
+              {item.name}
+            </button>
+          ))}
+        </div>
+        <span className="panel-spacer" />
         <button type="button" className="icon-button" aria-label="Close panel" onClick={togglePanel}>
           ×
         </button>
       </header>
+      {/* Terminals stay mounted while Notifications shows, so their screens are kept. */}
+      <div className="panel-body" hidden={panelView !== 'terminal'}>
+        <TerminalPanel />
+      </div>
+      {panelView === 'notifications' && <NotificationsList />}
+    </section>
+  );
+}
+
+function NotificationsList() {
+  const { history, clearHistory } = useNotifications();
+  return (
+    <div className="panel-body">
+      <div className="terminal-bar">
+        <span className="panel-spacer" />
+        <button type="button" className="button small" onClick={clearHistory} disabled={history.length === 0}>
+          Clear
+        </button>
+      </div>
       {history.length === 0 ? (
         <p className="hint pad">Nothing to report.</p>
       ) : (
@@ -30,6 +60,6 @@ export function Panel() {
           ))}
         </ul>
       )}
-    </section>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, type FormEvent } from 'react';
 import type { SyncTargetInfo } from '../../../preload/api';
 import { RemoteExplorer } from '../remote/RemoteTree';
+import { ServerTools } from '../server/ServerTools';
 import { useWorkspace } from '../state/workspace-store';
 import { describeSync, useSync, type DraftField } from './sync-store';
 
@@ -252,6 +253,7 @@ function ActiveTarget() {
       <button type="button" className="button primary" disabled={status.connection !== 'connected'} onClick={() => void openPreview()}>
         Sync now…
       </button>
+      <ServerTools target={status.target} />
       {status.conflicts.length > 0 && (
         <>
           <h3>Conflicts</h3>

@@ -1,0 +1,58 @@
+import { tmuxAvailable } from '../fixtures/cli';
+import { sshdAvailable } from '../fixtures/sshd';
+import { controlsWithoutName, expect } from './labdesk-web';
+import { addAndActivateTarget, testWithServer } from './server-setup';
+
+const test = testWithServer({ scratchPrefix: 'labdesk-e2e-terminal-' });
+
+test.skip(!sshdAvailable(), 'OpenSSH server (/usr/sbin/sshd) is not installed');
+test.skip(!tmuxAvailable(), 'tmux is not installed');
+test.setTimeout(90_000);
+
+test('a terminal on the server: type, see the output, in the remote folder; the Monitor shows its CPU and memory; Check server', async ({ page, web, sshd }) => {
+  await addAndActivateTarget(page, web.remote, sshd);
+  await page.getByRole('button', { name: 'Sync now…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Sync to gpu1' });
+  await dialog.getByRole('button', { name: /^Sync \d+ files$/ }).click({ timeout: 20_000 });
+  await expect(dialog.getByRole('status', { name: 'Sync result' })).toContainText('Uploaded', { timeout: 20_000 });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // A terminal from the palette, backed by tmux on the server.
+  await page.keyboard.press('Control+Shift+P');
+  await page.getByRole('combobox', { name: 'Command' }).fill('New Terminal');
+  await page.keyboard.press('Enter');
+  const terminal = page.getByRole('region', { name: 'Terminal gpu1' });
+  await expect(terminal).toBeVisible();
+  await expect(page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab', { name: 'gpu1' })).toHaveAttribute('aria-selected', 'true');
+  await terminal.click();
+  await page.keyboard.type('echo "hello from $(pwd): $((6 * 7))"');
+  await page.keyboard.press('Enter');
+  await expect(terminal.locator('.xterm-rows')).toContainText(`hello from ${web.remote}: 42`, { timeout: 20_000 });
+  // Keys the shell needs stay with the shell: Ctrl+P is not Quick open here.
+  await page.keyboard.press('Control+p');
+  await expect(page.getByRole('dialog', { name: /Go to file/i })).toHaveCount(0);
+  expect(await controlsWithoutName(page)).toEqual([]);
+
+  // The Monitor: the server's CPU and memory (this machine's /proc), and the status bar glance.
+  await page.getByRole('button', { name: 'Monitor', exact: true }).click();
+  const cpu = page.getByRole('region', { name: 'CPU and memory' });
+  await expect(cpu).toContainText(/CPU[\d.]+% of \d+ cores · load [\d.]+ [\d.]+ [\d.]+/, { timeout: 20_000 });
+  await expect(cpu).toContainText(/Memory[\d.]+ GiB of [\d.]+ GiB used/);
+  await expect(cpu.getByRole('img', { name: /^CPU and memory, last 10 minutes: CPU [\d.]+%, memory [\d.]+%$/ })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'GPUs' })).toContainText('No nvidia-smi found on');
+  await expect(page.getByRole('button', { name: /^Monitor of gpu1: CPU [\d.]+% · mem \d+%$/ })).toBeVisible();
+  expect(await controlsWithoutName(page)).toEqual([]);
+
+  // Check server: what the server has, in one place.
+  await page.getByRole('button', { name: 'Server', exact: true }).click();
+  await page.getByRole('button', { name: 'Check server' }).click();
+  const check = page.getByRole('list', { name: 'Check of gpu1' });
+  await expect(check).toContainText(/ssh\s*logged in as/);
+  await expect(check).toContainText(/tmux\s*tmux \d/);
+  await expect(check).toContainText(/python\s*Python 3/);
+  await expect(page.getByRole('button', { name: 'Set up server' })).toBeDisabled();
+
+  // Closing the terminal ends its shell.
+  await page.getByRole('button', { name: 'Close terminal gpu1' }).click();
+  await expect(terminal).toHaveCount(0);
+});
