@@ -111,6 +111,10 @@ test('launch a run on the server from the Runs view, follow its log, see it succ
   await page.getByRole('dialog', { name: 'New journal entry' }).getByRole('textbox').fill('Long one');
   await page.keyboard.press('Enter');
   await expect(runs.getByRole('status').first()).toHaveText(/running/, { timeout: 20_000 });
+  // Its tmux session, watched in a terminal (read-only).
+  await page.getByRole('region', { name: /^Log of r-/ }).getByRole('button', { name: 'Watch in terminal' }).click();
+  await expect(page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab', { name: /^gpu1: r-.* \(read-only\)$/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('region', { name: /^Terminal gpu1: r-/ }).locator('.xterm-rows')).toContainText('read-only: watching the run');
   await runs.getByRole('button', { name: /^Stop r-/ }).click();
   await page.getByRole('alertdialog', { name: /^Stop r-/ }).getByRole('button', { name: 'Stop' }).click();
   await expect(runs.getByRole('status').first()).toHaveText(/stopped \(129\)/, { timeout: 20_000 });

@@ -7,6 +7,7 @@ import { useEditor } from '../state/editor-store';
 import { notify } from '../state/notifications-store';
 import { useRuns } from './runs-store';
 import { MetricsPlot } from './MetricsPlot';
+import { useTerminals } from '../terminal/terminal-store';
 import type { RunLogTab } from './run-tabs';
 
 async function checkoutCode(run: RunRecord): Promise<void> {
@@ -130,6 +131,16 @@ export function RunLogView({ tab }: { tab: RunLogTab }) {
           {run ? `${run.command} · ${run.status}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''} · ${run.target}` : tab.runId}
         </span>
         <input type="search" aria-label="Search the log" placeholder="Show lines with…" value={filter} onChange={(event) => setFilter(event.target.value)} />
+        {run && run.launcher === 'tmux' && !isRunFinished(run.status) && (
+          <>
+            <button type="button" className="button small" title="The run's tmux session in a terminal; keys are not sent" onClick={() => void useTerminals.getState().open({ run: { id: run.id, readOnly: true } })}>
+              Watch in terminal
+            </button>
+            <button type="button" className="button small" title="The run's tmux session in a terminal you can type in (answer a prompt, press Ctrl+C)" onClick={() => void useTerminals.getState().open({ run: { id: run.id, readOnly: false } })}>
+              Attach terminal
+            </button>
+          </>
+        )}
         {run?.code.patch && (
           <button type="button" className="button small" onClick={() => useEditor.getState().openRunPatch(run.id, run.code.commit)}>
             Code changes
