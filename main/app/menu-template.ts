@@ -41,6 +41,8 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       { role: 'cut' },
       { role: 'copy' },
       { role: 'paste' },
+      // Ctrl+Shift+V is how terminals paste (Ctrl+V is the shell's own there).
+      { role: 'pasteAndMatchStyle', accelerator: 'CmdOrCtrl+Shift+V' },
       { role: 'selectAll' },
     ],
   };

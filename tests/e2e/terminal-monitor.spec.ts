@@ -28,6 +28,14 @@ test('a terminal on the server: type, see the output, in the remote folder; the 
   await page.keyboard.type('echo "hello from $(pwd): $((6 * 7))"');
   await page.keyboard.press('Enter');
   await expect(terminal.locator('.xterm-rows')).toContainText(`hello from ${web.remote}: 42`, { timeout: 20_000 });
+  // Pasted text goes to the shell as typed (the window's paste event, as Ctrl+Shift+V sends it).
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData('text/plain', 'echo "pasted $((1 + 2))"');
+    document.querySelector('.xterm-helper-textarea')?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await page.keyboard.press('Enter');
+  await expect(terminal.locator('.xterm-rows')).toContainText('pasted 3');
   // Keys the shell needs stay with the shell: Ctrl+P is not Quick open here.
   await page.keyboard.press('Control+p');
   await expect(page.getByRole('dialog', { name: /Go to file/i })).toHaveCount(0);
