@@ -1,7 +1,7 @@
 import type { MonitorSample } from '../../preload/api';
-import { AlertTracker, type CpuTimes, MONITOR_INTERVAL_MS, takeSample } from '../monitor';
+import { AlertTracker, type CpuTimes, MONITOR_INTERVAL_MS, sampleShellOf, takeSample } from '../monitor';
 import { listRuns } from '../runs';
-import { execCommand, type SshSession } from '../ssh';
+import type { SshSession } from '../ssh';
 import { connectToTarget, type SyncCommandOptions } from './sync-command';
 
 export interface MonitorCommandOptions extends Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> {
@@ -11,7 +11,7 @@ export interface MonitorCommandOptions extends Pick<SyncCommandOptions, 'identit
 }
 
 /**
- * `labdesk monitor LOCAL_DIR TARGET`: one sample per interval (one exec each) until Ctrl+C, as
+ * `labdesk monitor LOCAL_DIR TARGET`: one sample per interval (one round trip each) until Ctrl+C, as
  * a line of text or, with --json, one object per line (the sample and the alerts it started).
  * --once prints one sample and exits; it reads twice, a second apart, because CPU use is the
  * change between two readings. A dropped connection is reported and reopened at the next tick.
@@ -38,7 +38,8 @@ export async function runMonitorCommand(localDir: string, targetSpec: string, op
         ssh ??= await opened.connect();
         const client = ssh.client;
         const runs = (await listRuns(opened.localRoot)).filter((run) => run.target === targetSpec && run.launcher === 'tmux' && run.status === 'running');
-        const { sample, cpu } = await takeSample((command) => execCommand(client, command), { target: targetSpec, host: opened.hostLabel, disks, runs, previousCpu });
+        const shell = sampleShellOf(client);
+        const { sample, cpu } = await takeSample((command) => shell.exec(command), { target: targetSpec, host: opened.hostLabel, disks, runs, previousCpu });
         previousCpu = cpu;
         const begun = alerts.next(sample);
         if (!options.once || round > 0) {

@@ -6,3 +6,4 @@ export * from './monitor-service';
 export * from './nvidia-smi';
 export * from './proc';
 export * from './take-sample';
+export * from './sample-shell';

@@ -26,7 +26,7 @@ export function monitorCommand(spec: MonitorCommandSpec): string {
     `for p in $(printf '%s\\n' "$apps" | cut -d, -f1); do`,
     `  chain=$p; q=$p; n=0`,
     // The parent pid is the 2nd field after the last ") " of /proc/<pid>/stat (the name may hold spaces).
-    `  while [ "$q" -gt 1 ] 2>/dev/null && [ $n -lt 64 ] && read -r line < /proc/$q/stat 2>/dev/null; do rest=\${line##*) }; set -- $rest; q=$2; chain="$chain $q"; n=$((n + 1)); done`,
+    `  while [ "$q" -gt 1 ] 2>/dev/null && [ $n -lt 64 ] && [ -r /proc/$q/stat ] && read -r line < /proc/$q/stat; do rest=\${line##*) }; set -- $rest; q=$2; chain="$chain $q"; n=$((n + 1)); done`,
     `  echo "$chain"`,
     `done`,
   ].join('\n');

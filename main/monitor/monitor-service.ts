@@ -2,10 +2,10 @@ import type { MonitorSample } from '../../preload/api';
 import type { EventBus } from '../common';
 import type { RemoteContextSource } from '../explorer';
 import { listRuns } from '../runs';
-import { execCommand } from '../ssh';
 import { loadProjectSettings } from '../workspace';
 import { AlertTracker, type AlertOptions } from './alerts';
 import type { CpuTimes } from './proc';
+import { sampleShellOf } from './sample-shell';
 import { takeSample } from './take-sample';
 
 export const MONITOR_INTERVAL_MS = 2_000;
@@ -17,8 +17,8 @@ export interface MonitorOptions extends AlertOptions {
 }
 
 /**
- * The window's Monitor: while the window is visible, one exec per interval on the active server
- * (take-sample.ts), each sample sent as `monitor.sample` with the alerts that started with it,
+ * The window's Monitor: while the window is visible, one sample per interval on the active server
+ * (take-sample.ts; one round trip to the connection's monitor shell, sample-shell.ts), each sample sent as `monitor.sample` with the alerts that started with it,
  * and the last 10 minutes kept per server for the charts. Hidden, it takes no samples at all. A
  * sample that fails (the link is down) is skipped quietly: the status bar already says offline.
  */
@@ -81,7 +81,8 @@ export class MonitorService {
       const running = (await listRuns(root)).filter((run) => run.target === context.target && run.launcher === 'tmux' && (run.status === 'running' || run.status === 'launching'));
       const remoteRoot = context.remoteRoot;
       const disks = [remoteRoot, ...['model', 'data', 'output'].map((name) => `${remoteRoot}/${name}/`), ...(settings?.dataRoot ? [settings.dataRoot] : [])];
-      const { sample, cpu } = await takeSample((command) => execCommand(context.live.client, command), {
+      const shell = sampleShellOf(context.live.client);
+      const { sample, cpu } = await takeSample((command) => shell.exec(command), {
         target: context.target,
         host: context.hostLabel,
         disks,

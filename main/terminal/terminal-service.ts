@@ -22,8 +22,10 @@ import {
   type ShellSpec,
 } from './terminal-commands';
 
-/** Output is sent in batches this often (fewer messages), or at once past BATCH_CHARS. */
-const BATCH_MS = 5;
+/**
+ * Output that arrives together (one read of the socket) goes as one message, sent right after
+ * (setImmediate: a typed key's echo waits for no timer), or at once past BATCH_CHARS.
+ */
 const BATCH_CHARS = 64 * 1024;
 /** How long a dropped tmux terminal waits between reattach attempts. */
 const REATTACH_MS = 1_000;
@@ -40,7 +42,7 @@ interface Terminal {
   readonly flow: FlowControl;
   decoder: StringDecoder;
   pending: string;
-  flushTimer: NodeJS.Timeout | null;
+  flushTimer: NodeJS.Immediate | null;
 }
 
 /**
@@ -256,11 +258,11 @@ export class TerminalService {
     terminal.pending += text;
     terminal.flow.sent(text.length);
     if (terminal.pending.length >= BATCH_CHARS) this.flush(terminal);
-    else terminal.flushTimer ??= setTimeout(() => this.flush(terminal), BATCH_MS);
+    else terminal.flushTimer ??= setImmediate(() => this.flush(terminal));
   }
 
   private flush(terminal: Terminal): void {
-    if (terminal.flushTimer) clearTimeout(terminal.flushTimer);
+    if (terminal.flushTimer) clearImmediate(terminal.flushTimer);
     terminal.flushTimer = null;
     if (terminal.pending === '') return;
     const data = terminal.pending;

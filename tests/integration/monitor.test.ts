@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { MonitorAlert, MonitorSample, RunRecord } from '../../preload/api';
 import { EventBus } from '../../main/common';
-import { MonitorService, takeSample } from '../../main/monitor';
+import { MonitorService, SampleShell, takeSample } from '../../main/monitor';
 import { execCommand } from '../../main/ssh';
 import { runCli, tmuxAvailable } from '../fixtures/cli';
 import { readFixture, writeFakeNvidiaSmi } from '../fixtures/monitor';
@@ -106,6 +106,22 @@ describe('the monitor against a real sshd, nvidia-smi stand-in and this machine 
     assert.deepEqual(absent.gpuState, { kind: 'none', message: 'no nvidia-smi found on gpu-test' });
     assert.equal(execs, 5, 'one exec per sample');
     await writeFakeNvidiaSmi(bin, 'live');
+  });
+
+  it('samples go through one long-lived shell (the login shell starts once); a hung sample is given up and the next starts a new shell', async () => {
+    const context = await fixture.session.sync.remoteContext();
+    const shell = new SampleShell(context.live.client, 1_000);
+    const pid = async () => (await shell.exec('echo "pid=$$"')).stdout.toString('utf8').trim();
+    const first = await pid();
+    assert.match(first, /^pid=\d+$/);
+    assert.equal(await pid(), first, 'the same shell answers');
+    const multiLine = await shell.exec("printf 'a\\n'\necho \"b $((1 + 1))\"\nfalse");
+    assert.equal(multiLine.stdout.toString('utf8').trim(), 'a\nb 2', 'a script of several lines, its failing last command included');
+    await assert.rejects(shell.exec('sleep 5'), /took longer than 1 s/);
+    const after = await pid();
+    assert.match(after, /^pid=\d+$/);
+    assert.notEqual(after, first, 'a new shell after the hung one');
+    shell.close();
   });
 
   it('alerts fire once when they start, again only after they ended; hidden, nothing is sampled', async () => {
