@@ -180,7 +180,7 @@ export function buildProgram(): Command {
   withSshOptions(
     program
       .command('monitor')
-      .description("TARGET's GPUs, CPU, memory and disks, one sample per interval (one exec each), until Ctrl-C")
+      .description("TARGET's GPUs, CPU, memory and disks, one sample per interval (one round trip each), until Ctrl-C")
       .argument('<local_dir>', 'the project folder')
       .argument('<target>', 'a target name from .labdesk/project.json, or ssh://[user@]host[:port]/absolute/remote/dir'),
   )

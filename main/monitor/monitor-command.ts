@@ -2,7 +2,7 @@ import { shellQuote } from '../ssh';
 import { APPS_QUERY, GPU_QUERY } from './nvidia-smi';
 
 /**
- * The one exec behind a monitor sample: /proc's CPU, memory and load, free disk of each folder,
+ * The one script behind a monitor sample (sent to the sample shell, or run as one exec): /proc's CPU, memory and load, free disk of each folder,
  * the GPUs (nvidia-smi, else gpustat's JSON), and for each GPU process its chain of parent pids,
  * so a process can be tied to the run whose wrapper started it. Each part is a `@@name` section;
  * a missing tool leaves its section empty or says why, never fails the whole sample.

@@ -14,9 +14,9 @@ export interface SampleRequest extends MonitorCommandSpec {
 }
 
 /**
- * One monitor sample: one exec (monitor-command.ts), parsed part by part. A part that cannot be
+ * One monitor sample: one script (monitor-command.ts) run by `exec`, parsed part by part. A part that cannot be
  * read is empty (no GPU, a folder that is gone), never an exception, so the Monitor keeps
- * showing what it can; only a failed exec (no connection) throws.
+ * showing what it can; only a failed run (no connection) throws.
  */
 export async function takeSample(exec: RemoteExec, request: SampleRequest): Promise<{ sample: MonitorSample; cpu: CpuTimes | null }> {
   const started = Date.now();
