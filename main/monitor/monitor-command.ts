@@ -2,10 +2,11 @@ import { shellQuote } from '../ssh';
 import { APPS_QUERY, GPU_QUERY } from './nvidia-smi';
 
 /**
- * The one script behind a monitor sample (sent to the sample shell, or run as one exec): /proc's CPU, memory and load, free disk of each folder,
- * the GPUs (nvidia-smi, else gpustat's JSON), and for each GPU process its chain of parent pids,
- * so a process can be tied to the run whose wrapper started it. Each part is a `@@name` section;
- * a missing tool leaves its section empty or says why, never fails the whole sample.
+ * The one script behind a monitor sample (sent to the sample shell, or run as one exec): /proc's
+ * CPU, memory and load, free disk of each folder, the GPUs (nvidia-smi, else gpustat's JSON),
+ * and for each GPU process its chain of parent pids, so a process can be tied to the run whose
+ * wrapper started it. Each part is a `@@name` section; a missing tool leaves its section empty or
+ * says why, never fails the whole sample.
  *
  * The parent chains use only shell builtins (`read` of /proc/<pid>/stat), so a sample costs a
  * few processes on the server however many GPU processes there are.
