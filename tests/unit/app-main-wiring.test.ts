@@ -68,7 +68,7 @@ export const session = {
 };
 export const Menu = { buildFromTemplate: (template) => template, setApplicationMenu(menu) { fake.menu = menu; } };
 export const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showMessageBox: async () => ({ response: 0 }) };
-export const shell = { trashItem: async () => {} };
+export const shell = { trashItem: async () => {}, openExternal: async (url) => { fake.opened.push(url); } };
 export const safeStorage = {};
 `;
 
@@ -97,6 +97,8 @@ interface FakeElectron {
   appPath: string;
   calls: unknown[][];
   windows: FakeWindow[];
+  /** URLs given to shell.openExternal. */
+  opened: string[];
   protocols: Record<string, (request: Request) => Promise<Response>>;
   ipc: Record<string, (event: unknown, method: unknown, arg: unknown) => Promise<CallResult>>;
   permissionRequest?: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl: string }) => void;
@@ -104,7 +106,7 @@ interface FakeElectron {
   menu?: { label?: string; submenu?: { label?: string; click?: (item: unknown, window: unknown, event: unknown) => void }[] }[];
 }
 
-const fake: FakeElectron = { tmp: '', appPath: '', calls: [], windows: [], protocols: {}, ipc: {} };
+const fake: FakeElectron = { tmp: '', appPath: '', calls: [], windows: [], opened: [], protocols: {}, ipc: {} };
 let project = '';
 let second = '';
 let appRoot = '';
@@ -227,7 +229,10 @@ describe('main/app/main.ts wired against a fake electron', () => {
     contents.emit('will-navigate', event, 'app://labdesk/index.html');
     assert.equal(prevented, 3);
     assert.ok(warnings.some((line) => line.includes('blocked navigation to https://example.com/')));
+    // A web link opens in the browser, never as a window of the app; anything else is refused.
     assert.deepEqual(contents.openHandler?.({ url: 'https://example.com/' }), { action: 'deny' });
+    assert.deepEqual(contents.openHandler?.({ url: 'file:///etc/passwd' }), { action: 'deny' });
+    assert.deepEqual(fake.opened, ['https://example.com/']);
     let granted: boolean | undefined;
     fake.permissionRequest?.(null, 'media', (value) => (granted = value), { requestingUrl: 'app://labdesk/index.html' });
     assert.equal(granted, false);
