@@ -201,12 +201,21 @@ export class SyncService {
     return this.status();
   }
 
-  /** Everything activation needs before connecting: the target's settings, its ssh options, its base and ignore rules. */
-  private async openTarget(root: string, name: string): Promise<OpenedTarget> {
+  /**
+   * A connection of its own to another target of the project than the active one (the Monitor
+   * watching a second server), with the same ssh options, host-key checks, prompts and typed
+   * passwords as activation. The caller closes it.
+   */
+  async connectionTo(name: string): Promise<{ readonly connection: ReconnectingConnection; readonly hostLabel: string; readonly remoteRoot: string }> {
+    const root = this.requireRoot();
+    const { target, hostLabel, connect } = await this.targetConnect(root, name);
+    return { connection: new ReconnectingConnection(connect, this.options.reconnect ?? RECONNECT), hostLabel, remoteRoot: target.remoteRoot };
+  }
+
+  /** A target's settings and how to connect to it (ssh config, known hosts, the prompter). */
+  private async targetConnect(root: string, name: string) {
     const project = await loadProjectSettings(root);
     const target = project.targets[name] ?? fail('not-found', `There is no server named "${name}" in this project. Add it in the Server view first.`, 'name');
-    // Remembered per machine for the next open (a write failure only costs that convenience).
-    await rememberActiveTarget(root, name).catch(() => undefined);
     const knownHostsFiles = this.options.knownHostsFiles ?? (process.env.LABDESK_KNOWN_HOSTS ? process.env.LABDESK_KNOWN_HOSTS.split(path.delimiter).filter(Boolean) : undefined);
     const { hostLabel, connect } = await targetConnection(target, {
       prompter: this.options.prompter,
@@ -215,6 +224,14 @@ export class SyncService {
       sshConfigFile: this.options.sshConfigFile,
       knownHostsFiles,
     });
+    return { project, target, hostLabel, connect };
+  }
+
+  /** Everything activation needs before connecting: the target's settings, its ssh options, its base and ignore rules. */
+  private async openTarget(root: string, name: string): Promise<OpenedTarget> {
+    const { project, target, hostLabel, connect } = await this.targetConnect(root, name);
+    // Remembered per machine for the next open (a write failure only costs that convenience).
+    await rememberActiveTarget(root, name).catch(() => undefined);
     const [state, ignore] = await Promise.all([
       SyncState.load(root, { target: name, host: hostLabel, remoteRoot: target.remoteRoot }),
       loadIgnoreRules(root, { extraPatterns: project.ignore }),

@@ -173,6 +173,7 @@ export const METHOD_NAMES = [
   'terminal.close',
   'terminal.sessions',
   'monitor.watch',
+  'monitor.watchTarget',
   'monitor.history',
   'server.setUp',
   'server.check',

@@ -85,8 +85,10 @@ export interface MonitorAlert {
 }
 
 export interface MonitorApi {
-  /** The window is visible (sample every interval) or hidden (no samples, no execs). */
-  watch(arg: { readonly visible: boolean }): Promise<{ readonly intervalMs: number }>;
-  /** The samples of the last 10 minutes of the active target, oldest first. */
-  history(arg: Record<string, never>): Promise<readonly MonitorSample[]>;
+  /** The window is visible (sample every interval) or hidden (no samples, no execs); which other targets are watched. */
+  watch(arg: { readonly visible: boolean }): Promise<{ readonly intervalMs: number; readonly watched: readonly string[] }>;
+  /** Watches another target of the project besides the active one (its own connection), or stops. */
+  watchTarget(arg: { readonly name: string; readonly watch: boolean }): Promise<{ readonly watched: readonly string[] }>;
+  /** The samples of the last 10 minutes of the active target (or of `target`), oldest first. */
+  history(arg: { readonly target?: string }): Promise<readonly MonitorSample[]>;
 }

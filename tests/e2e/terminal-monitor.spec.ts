@@ -51,6 +51,24 @@ test('a terminal on the server: type, see the output, in the remote folder; the 
   await expect(page.getByRole('button', { name: /^Monitor of gpu1: CPU [\d.]+% · mem \d+%$/ })).toBeVisible();
   expect(await controlsWithoutName(page)).toEqual([]);
 
+  // A second server watched besides the active one: its own glance in the status bar.
+  await page.getByRole('button', { name: 'Server', exact: true }).click();
+  await page.getByRole('button', { name: 'New server' }).click();
+  const form = page.getByRole('form', { name: 'Add a server' });
+  await form.getByRole('textbox', { name: 'Name' }).fill('gpu2');
+  await form.getByRole('textbox', { name: 'Host' }).fill('127.0.0.1');
+  await form.getByRole('textbox', { name: 'Remote folder' }).fill(`${web.remote}-second`);
+  await form.getByRole('textbox', { name: 'Port' }).fill(String(sshd.port));
+  await form.getByRole('textbox', { name: 'User' }).fill(sshd.username);
+  await form.getByRole('textbox', { name: 'Identity file' }).fill(sshd.clientKeyPath);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Monitor', exact: true }).click();
+  await page.getByRole('list', { name: 'Servers to monitor' }).getByRole('checkbox', { name: 'Watch gpu2' }).check();
+  await expect(page.getByRole('button', { name: /^Monitor of gpu2: CPU [\d.]+% · mem \d+%$/ })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('heading', { name: 'Monitor: gpu2' })).toBeVisible();
+  await page.getByRole('list', { name: 'Servers to monitor' }).getByRole('button', { name: 'gpu1 (active)' }).click();
+  await expect(page.getByRole('heading', { name: 'Monitor: gpu1' })).toBeVisible();
+
   // Check server: what the server has, in one place.
   await page.getByRole('button', { name: 'Server', exact: true }).click();
   await page.getByRole('button', { name: 'Check server' }).click();

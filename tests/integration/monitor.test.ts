@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -159,6 +159,30 @@ describe('the monitor against a real sshd, nvidia-smi stand-in and this machine 
     assert.ok(history.length >= stopped && history.every((sample) => sample.target === 'lab'));
     monitor.close();
     await call('runs.stop', { id: run.id });
+  });
+
+  it('watches a second server besides the active one, on a connection of its own, until told to stop', async () => {
+    const remote2 = path.join(fixture.home, 'server', 'second');
+    await mkdir(remote2, { recursive: true });
+    await call('sync.saveTarget', targetOn(fixture.server, 'lab2', remote2));
+    await writeFile(path.join(bin, 'gpus.csv'), readFixture('gpus-2.csv'));
+    await writeFile(path.join(bin, 'apps.csv'), '');
+    const { monitor, seen } = monitorOf();
+    assert.deepEqual(await monitor.watchTarget('lab2', true), { watched: ['lab2'] });
+    await until('samples of both servers', async () => {
+      await monitor.sampleNow();
+      return seen.some((event) => event.sample.target === 'lab2') && seen.some((event) => event.sample.target === 'lab');
+    });
+    const second = seen.find((event) => event.sample.target === 'lab2')?.sample;
+    assert.equal(second?.disks[0]?.path, remote2);
+    assert.equal(second?.gpus.length, 2);
+    assert.equal((await monitor.history('lab2')).length >= 1, true);
+    assert.deepEqual(await monitor.watchTarget('lab2', false), { watched: [] });
+    const before = seen.length;
+    await monitor.sampleNow();
+    assert.deepEqual(seen.slice(before).map((event) => event.sample.target), ['lab'], 'only the active server once it is no longer watched');
+    await assert.rejects(monitor.watchTarget('nope', true), /no server named "nope"/);
+    monitor.close();
   });
 
   it('labdesk monitor --once --json prints one sample with gpus, cpu, memory and disks', async () => {

@@ -52,7 +52,7 @@ export function wireEvents(api: Api): void {
     useRuns.setState({ loaded: false, runs: [], error: null });
     useTerminals.getState().reset();
     useServerTools.getState().reset();
-    void useMonitor.getState().load(null);
+    useMonitor.getState().reset();
     useGraph.getState().reset();
     void useGit.getState().refresh();
   });
@@ -87,7 +87,11 @@ export function wireEvents(api: Api): void {
     for (const alert of alerts) notify('warning', alert.message, { id: alert.key, source: alert.target });
   });
   // The monitor samples only while the window is visible: a hidden window costs the server nothing.
-  const watchMonitor = () => void api.monitor.watch({ visible: document.visibilityState === 'visible' }).catch(() => undefined);
+  const watchMonitor = () =>
+    void api.monitor
+      .watch({ visible: document.visibilityState === 'visible' })
+      .then(({ watched }) => useMonitor.getState().setWatched(watched))
+      .catch(() => undefined);
   document.addEventListener('visibilitychange', watchMonitor);
   watchMonitor();
   api.on('command', ({ id }) => runCommand(id));

@@ -2,13 +2,26 @@ import { useSync } from '../sync/sync-store';
 import { useUi } from '../state/ui-store';
 import { percent, useMonitor } from './monitor-store';
 
+/** One glance per monitored server: the active one, then each watched one. */
+export function MonitorStatusItems() {
+  const active = useSync((state) => (state.status.connection !== 'off' ? state.status.target : null));
+  const watched = useMonitor((state) => state.watched);
+  const names = [...(active ? [active] : []), ...watched.filter((name) => name !== active)];
+  return (
+    <>
+      {names.map((name) => (
+        <MonitorStatusItem key={name} target={name} isActive={name === active} />
+      ))}
+    </>
+  );
+}
+
 /**
- * The status bar's glance at the active server: CPU and memory, and the GPUs' mean use and
- * memory (the busiest card when there are several). Click: the Monitor view.
+ * The status bar's glance at a server: CPU and memory, and the GPUs' mean use and memory (the
+ * busiest card when there are several). Click: that server in the Monitor view.
  */
-export function MonitorStatusItem() {
-  const target = useSync((state) => state.status.target);
-  const latest = useMonitor((state) => (state.target === target ? (state.samples.at(-1) ?? null) : null));
+function MonitorStatusItem({ target, isActive }: { target: string; isActive: boolean }) {
+  const latest = useMonitor((state) => state.samplesOf[target]?.at(-1) ?? null);
   const showView = useUi((state) => state.showView);
   if (!latest) return null;
   const parts = [`CPU ${latest.cpu.busyPercent ?? '–'}%`];
@@ -21,7 +34,17 @@ export function MonitorStatusItem() {
   }
   const text = parts.join(' · ');
   return (
-    <button type="button" className="status-button" aria-label={`Monitor of ${latest.target}: ${text}`} title="Monitor: GPUs, CPU, memory and disks" onClick={() => showView('monitor')}>
+    <button
+      type="button"
+      className="status-button"
+      aria-label={`Monitor of ${latest.target}: ${text}`}
+      title="Monitor: GPUs, CPU, memory and disks"
+      onClick={() => {
+        useMonitor.getState().show(isActive ? null : target);
+        showView('monitor');
+      }}
+    >
+      {!isActive && `${target}: `}
       {text}
     </button>
   );

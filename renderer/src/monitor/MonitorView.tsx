@@ -10,28 +10,54 @@ const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
 const orDash = (value: number | null, unit = '') => (value === null ? '–' : `${value}${unit}`);
 
 /**
- * The Monitor side view: the active server's CPU, memory, disks and GPUs now, and charts of the
- * last 10 minutes (one sample every 2 s while the window is visible). A GPU process that belongs
- * to a run links to the run's log.
+ * The Monitor side view: a server's CPU, memory, disks and GPUs now, and charts of the last 10
+ * minutes (one sample every 2 s while the window is visible). The active server is always
+ * monitored; others can be watched too, each on a connection of its own. A GPU process that
+ * belongs to a run links to the run's log.
  */
 export function MonitorView() {
   const status = useSync((state) => state.status);
-  const { samples, target, load } = useMonitor();
+  const targets = useSync((state) => state.targets);
+  const { samplesOf, watched, shown, load, show, watchTarget } = useMonitor();
+  const active = status.target !== null && status.connection !== 'off' ? status.target : null;
+  const current = shown !== null && (watched.includes(shown) || shown === active) ? shown : active;
+  const samples = current ? (samplesOf[current] ?? []) : [];
   useEffect(() => {
-    if (status.target !== target) void load(status.target);
-  }, [status.target, target, load]);
+    if (current && !samplesOf[current]) void load(current);
+  }, [current, samplesOf, load]);
   const latest = samples.at(-1) ?? null;
 
   return (
     <section className="view monitor-view" aria-label="Monitor">
       <div className="view-header">
-        <h2 className="view-title">Monitor{status.target ? `: ${status.target}` : ''}</h2>
+        <h2 className="view-title">Monitor{current ? `: ${current}` : ''}</h2>
       </div>
-      {status.target === null || status.connection === 'off' ? (
-        <p className="hint pad">Activate a server in the Server view to see its GPUs, CPU, memory and disks.</p>
+      {targets.length > 0 && (
+        <ul className="monitor-targets" aria-label="Servers to monitor">
+          {targets.map((target) => {
+            const isActive = target.name === active;
+            const isWatched = watched.includes(target.name);
+            return (
+              <li key={target.name}>
+                <button type="button" className={`link-button${target.name === current ? ' current' : ''}`} aria-pressed={target.name === current} disabled={!isActive && !isWatched} onClick={() => show(isActive ? null : target.name)}>
+                  {target.name}
+                  {isActive && ' (active)'}
+                </button>
+                {!isActive && (
+                  <label className="check">
+                    <input type="checkbox" checked={isWatched} onChange={(event) => void watchTarget(target.name, event.target.checked)} /> Watch {target.name}
+                  </label>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {current === null ? (
+        <p className="hint pad">Activate a server in the Server view, or watch one above, to see its GPUs, CPU, memory and disks.</p>
       ) : latest === null ? (
         <p className="hint pad" role="status">
-          {status.connection === 'connected' ? `Reading ${status.target}…` : `${status.target} is ${status.connection}.`}
+          {current === active && status.connection !== 'connected' ? `${current} is ${status.connection}.` : `Reading ${current}…`}
         </p>
       ) : (
         <MonitorBody samples={samples} latest={latest} />

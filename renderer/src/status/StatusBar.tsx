@@ -10,7 +10,7 @@ import { languageName } from '../editor/languages';
 import { activeTab, useEditor } from '../state/editor-store';
 import { describeSync, useSync } from '../sync/sync-store';
 import { repoStatus, useGit } from '../git/git-store';
-import { MonitorStatusItem } from '../monitor/MonitorStatusItem';
+import { MonitorStatusItems } from '../monitor/MonitorStatusItem';
 
 /** "gpu1 ● connected · sync: up to date"; click → the Server view (UI.md). */
 function SyncItem() {
@@ -108,7 +108,7 @@ export function StatusBar() {
           {info ? info.name : 'No folder open'}
         </span>
         <SyncItem />
-        <MonitorStatusItem />
+        <MonitorStatusItems />
         <BranchItem />
         {tasks.map((task) => (
           <TaskItem key={task.id} task={task} />
