@@ -156,7 +156,7 @@ export const schemas = {
   'terminal.open': z.strictObject({
     cols: terminalCols,
     rows: terminalRows,
-    session: z.string().regex(/^labdesk-term-[A-Za-z0-9_-]{1,64}$/, 'a Labdesk shell session name').optional(),
+    session: z.string().regex(/^labdesk-term-[A-Za-z0-9_-]{1,80}$/, 'a Labdesk shell session name').optional(),
     run: z.strictObject({ id: runId, readOnly: z.boolean() }).optional(),
   }),
   'terminal.input': z.strictObject({ id: terminalId, data: z.string().max(1_000_000) }),

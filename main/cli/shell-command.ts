@@ -29,7 +29,7 @@ export async function runShellCommand(localDir: string, targetSpec: string, opti
     const cols = process.stdout.columns || 80;
     const rows = process.stdout.rows || 24;
     const spec = { remoteRoot: opened.target.remoteRoot, ...(opened.target.environment && { environment: opened.target.environment }), cols, rows };
-    const session = options.attach ?? terminalSessionName(randomBytes(4).toString('hex'));
+    const session = options.attach ?? terminalSessionName(opened.target.remoteRoot, `t${randomBytes(4).toString('hex')}`);
     if (!tmux && options.attach !== undefined) {
       process.stderr.write(`labdesk: tmux is not installed on ${opened.hostLabel}, so there is no shell to reattach.\n`);
       return 1;

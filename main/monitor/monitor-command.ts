@@ -21,7 +21,7 @@ export interface MonitorCommandSpec {
 export const SECTION = '@@';
 
 export function monitorCommand(spec: MonitorCommandSpec): string {
-  const disks = spec.disks.map((dir) => `printf '${SECTION}df %s\\n' ${shellQuote(dir)}; df -P -k ${shellQuote(dir)} 2>&1`);
+  const disks = spec.disks.map(dfSection);
   const runs = spec.runs.map((run) => `read -r p < ${shellQuote(`${run.runDir}/pid`)} 2>/dev/null && printf '%s %s\\n' ${shellQuote(run.id)} "$p"`);
   const ancestors = [
     `for p in $(printf '%s\\n' "$apps" | cut -d, -f1); do`,
@@ -51,6 +51,14 @@ export function monitorCommand(spec: MonitorCommandSpec): string {
     ...runs,
     'true',
   ].join('\n');
+}
+
+/**
+ * A `@@df <dir>` section: `df -P -k` of the folder, or of its nearest existing parent when it is
+ * not there (yet): a remote root before the first sync is still on a disk worth showing.
+ */
+export function dfSection(dir: string): string {
+  return `d=${shellQuote(dir)}; while [ ! -e "$d" ] && [ "$d" != / ]; do d=$(dirname "$d"); done; printf '${SECTION}df %s\\n' ${shellQuote(dir)}; df -P -k "$d" 2>/dev/null`;
 }
 
 /** The output cut into its sections: `stat`, `meminfo`, `df /data`, `gpus`, `gpu-exit 0`, … */

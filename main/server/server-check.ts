@@ -1,7 +1,7 @@
 import type { ServerCheck, ServerCheckItem } from '../../preload/api';
 import type { RemoteExec } from '../runs';
 import { shellQuote } from '../ssh';
-import { parseDfOne } from '../monitor';
+import { dfSection, parseDfOne } from '../monitor';
 
 /**
  * "Check server", in one exec: whether the remote root is there and writable, which of tmux,
@@ -11,7 +11,6 @@ import { parseDfOne } from '../monitor';
  */
 export function checkCommand(remoteRoot: string, dataRoot: string | undefined): string {
   const root = shellQuote(remoteRoot);
-  const df = (dir: string) => `d=${shellQuote(dir)}; while [ ! -e "$d" ] && [ "$d" != / ]; do d=$(dirname "$d"); done; printf '@@df %s\\n' ${shellQuote(dir)}; df -P -k "$d" 2>/dev/null`;
   return [
     `printf 'who=%s@%s\\n' "$(id -un)" "$(hostname)"`,
     `if [ -d ${root} ]; then if [ -w ${root} ]; then echo root=writable; else echo root=read-only; fi; else echo root=missing; fi`,
@@ -20,8 +19,8 @@ export function checkCommand(remoteRoot: string, dataRoot: string | undefined): 
     `command -v nvidia-smi >/dev/null 2>&1 && printf 'gpus=%s\\n' "$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>&1 | head -n 8 | tr '\\n' ';')"`,
     `for p in python3 python; do command -v $p >/dev/null 2>&1 && printf 'python=%s (%s)\\n' "$($p --version 2>&1)" "$(command -v $p)" && break; done`,
     `command -v conda >/dev/null 2>&1 && printf 'conda=%s\\n' "$(conda --version 2>&1)"`,
-    df(remoteRoot),
-    ...(dataRoot ? [df(dataRoot)] : []),
+    dfSection(remoteRoot),
+    ...(dataRoot ? [dfSection(dataRoot)] : []),
     'true',
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isEnvironmentPrefix, TMUX } from '../runs';
 import { shellQuote } from '../ssh';
 
@@ -7,11 +8,20 @@ import { shellQuote } from '../ssh';
  * the prompt (research/journal.md §4.1). Every word from the user or the project is quoted.
  */
 
-/** Labdesk's shells are tmux sessions named `labdesk-term-<id>` on Labdesk's own socket. */
+/**
+ * Labdesk's shells are tmux sessions on Labdesk's own socket named
+ * `labdesk-term-<project>-<id>`: `<project>` is a short hash of the remote root, so a window
+ * lists for reattaching only its own project's shells, and `labdesk shell` on the same project
+ * makes shells the window can reattach.
+ */
 export const TERMINAL_SESSION_PREFIX = 'labdesk-term-';
 
-export function terminalSessionName(id: string): string {
-  return `${TERMINAL_SESSION_PREFIX}${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+export function projectSessionPrefix(remoteRoot: string): string {
+  return `${TERMINAL_SESSION_PREFIX}${createHash('sha256').update(remoteRoot).digest('hex').slice(0, 6)}-`;
+}
+
+export function terminalSessionName(remoteRoot: string, id: string): string {
+  return `${projectSessionPrefix(remoteRoot)}${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
 export interface ShellSpec {
@@ -82,9 +92,9 @@ export function captureCommand(session: string): string {
   return `${TMUX} capture-pane -p -e -J -S -10000 -t ${shellQuote(`=${session}:`)} 2>/dev/null`;
 }
 
-/** Labdesk's shells on this server (not its runs' sessions). */
-export function listShellsCommand(): string {
-  return `${TMUX} list-sessions -F '#{session_name}' 2>/dev/null | grep '^${TERMINAL_SESSION_PREFIX}' || true`;
+/** Labdesk's shells of one project on this server (not its runs' sessions). */
+export function listShellsCommand(remoteRoot: string): string {
+  return `${TMUX} list-sessions -F '#{session_name}' 2>/dev/null | grep '^${projectSessionPrefix(remoteRoot)}' || true`;
 }
 
 export function killShellCommand(session: string): string {

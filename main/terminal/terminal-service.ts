@@ -102,7 +102,7 @@ export class TerminalService {
         // What the shell showed before, so the new tab does not start blank.
         replay = (await execCommand(client, captureCommand(request.session))).stdout.toString('utf8').replace(/\n+$/, '').replaceAll('\n', '\r\n');
       }
-      const session = request.session ?? terminalSessionName(id);
+      const session = request.session ?? terminalSessionName(context.remoteRoot, id);
       info = tmux
         ? { id, title: context.target, target: context.target, tmuxSession: session, readOnly: false, notice: null }
         : { id, title: context.target, target: context.target, tmuxSession: null, readOnly: false, notice: `tmux is not installed on ${context.hostLabel}: this is a plain shell, and it ends if the connection drops.` };
@@ -160,11 +160,11 @@ export class TerminalService {
     }
   }
 
-  /** Labdesk's shells on the active server that no terminal here shows. */
+  /** This project's shells on the active server that no terminal here shows. */
   async sessions(): Promise<string[]> {
     const context = await this.remote.remoteContext();
     const shown = new Set([...this.terminals.values()].map((terminal) => terminal.info.tmuxSession));
-    const listed = (await execCommand(context.live.client, listShellsCommand())).stdout.toString('utf8');
+    const listed = (await execCommand(context.live.client, listShellsCommand(context.remoteRoot))).stdout.toString('utf8');
     return listed.split('\n').filter((name) => name.startsWith(TERMINAL_SESSION_PREFIX) && !shown.has(name));
   }
 

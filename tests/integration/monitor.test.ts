@@ -89,7 +89,7 @@ describe('the monitor against a real sshd, nvidia-smi stand-in and this machine 
     await writeFakeNvidiaSmi(bin, 'no-devices');
     const none = await sample();
     assert.deepEqual([none.gpus, none.gpuState], [[], { kind: 'none', message: 'no NVIDIA GPU found on gpu-test' }]);
-    assert.equal(none.disks.length, 1, 'a folder that is gone is left out, not an error');
+    assert.equal(none.disks.length, 1, 'a folder that is not there counts on its nearest parent’s disk (the same one here: shown once), never an error');
     await writeFakeNvidiaSmi(bin, 'driver-error');
     const broken = await sample();
     assert.equal(broken.gpuState.kind, 'error');

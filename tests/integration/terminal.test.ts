@@ -53,7 +53,7 @@ describe('terminals backed by tmux on the server', { skip }, () => {
   it('types into a shell in the remote root with the environment line applied, and resizing changes tput cols', async () => {
     const screen = probe();
     const terminal = await open();
-    assert.equal(terminal.tmuxSession, `labdesk-term-${terminal.id}`);
+    assert.match(terminal.tmuxSession ?? '', new RegExp(`^labdesk-term-[0-9a-f]{6}-${terminal.id}$`), 'named for the project and the terminal');
     assert.equal(terminal.notice, null);
     await type(terminal.id, 'echo "in $(pwd) env=$LABDESK_ENV_LINE sum=$((6 * 7))"\r');
     await screen.waitFor(new RegExp(`in ${fixture.remote} env=applied sum=42`));
@@ -92,8 +92,12 @@ describe('terminals backed by tmux on the server', { skip }, () => {
     screen.close();
     // The window goes away (reload): the channels close, the tmux sessions stay.
     fixture.session.terminals.closeAll();
+    // Another project's shell on the same server is not this window's to reattach.
+    tmux('new-session', '-d', '-s', 'labdesk-term-ffffff-tother', 'sleep 60');
     const sessions = await call<string[]>('terminal.sessions', {});
     assert.ok(sessions.includes(first.tmuxSession as string), JSON.stringify(sessions));
+    assert.ok(!sessions.includes('labdesk-term-ffffff-tother'), JSON.stringify(sessions));
+    tmux('kill-session', '-t', '=labdesk-term-ffffff-tother');
 
     const again = probe();
     const reattached = await open({ session: first.tmuxSession });
