@@ -24,18 +24,7 @@ export interface SyncTargetInfo {
  * (environment, dataRoot, launcher, slurm) is replaced when given (empty clears it) and kept as
  * written in project.json when left out.
  */
-export interface SyncTargetInput {
-  readonly name: string;
-  readonly host: string;
-  readonly remoteRoot: string;
-  readonly port?: number;
-  readonly user?: string;
-  readonly identityFile?: string;
-  readonly environment?: string;
-  readonly dataRoot?: string;
-  readonly launcher?: 'tmux' | 'slurm' | '';
-  readonly slurm?: SlurmOptions;
-}
+export type SyncTargetInput = Omit<SyncTargetInfo, 'launcher'> & { readonly launcher?: SyncTargetInfo['launcher'] | '' };
 
 /** sbatch options of a target's runs. */
 export interface SlurmOptions {
