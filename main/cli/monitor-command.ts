@@ -1,6 +1,5 @@
 import type { MonitorSample } from '../../preload/api';
-import { AlertTracker, type CpuTimes, MONITOR_INTERVAL_MS, sampleShellOf, takeSample } from '../monitor';
-import { listRuns } from '../runs';
+import { AlertTracker, type CpuTimes, MONITOR_INTERVAL_MS, monitorSpec, sampleShellOf, takeSample } from '../monitor';
 import type { SshSession } from '../ssh';
 import { connectToTarget, type SyncCommandOptions } from './sync-command';
 
@@ -21,9 +20,6 @@ export async function runMonitorCommand(localDir: string, targetSpec: string, op
   let ssh: SshSession | null = await opened.connecting;
   const interval = options.once ? 1_000 : (options.intervalMs ?? MONITOR_INTERVAL_MS);
   const alerts = new AlertTracker();
-  const dataRoot = opened.target.dataRoot;
-  const remoteRoot = opened.target.remoteRoot;
-  const disks = [remoteRoot, ...['model', 'data', 'output'].map((name) => `${remoteRoot}/${name}/`), ...(dataRoot ? [dataRoot] : [])];
   let previousCpu: CpuTimes | null = null;
   let stopped = false;
   const stop = () => {
@@ -36,10 +32,9 @@ export async function runMonitorCommand(localDir: string, targetSpec: string, op
       const started = Date.now();
       try {
         ssh ??= await opened.connect();
-        const client = ssh.client;
-        const runs = (await listRuns(opened.localRoot)).filter((run) => run.target === targetSpec && run.launcher === 'tmux' && run.status === 'running');
-        const shell = sampleShellOf(client);
-        const { sample, cpu } = await takeSample((command) => shell.exec(command), { target: targetSpec, host: opened.hostLabel, disks, runs, previousCpu });
+        const shell = sampleShellOf(ssh.client);
+        const spec = await monitorSpec(opened.localRoot, targetSpec, opened.target.remoteRoot, opened.target.dataRoot);
+        const { sample, cpu } = await takeSample((command) => shell.exec(command), { target: targetSpec, host: opened.hostLabel, ...spec, previousCpu });
         previousCpu = cpu;
         const begun = alerts.next(sample);
         if (!options.once || round > 0) {

@@ -7,3 +7,4 @@ export * from './nvidia-smi';
 export * from './proc';
 export * from './take-sample';
 export * from './sample-shell';
+export * from './monitor-spec';

@@ -1,11 +1,11 @@
 import type { MonitorSample } from '../../preload/api';
 import type { EventBus } from '../common';
 import type { RemoteContextSource } from '../explorer';
-import { listRuns } from '../runs';
 import type { ReconnectingConnection } from '../ssh';
 import { loadProjectSettings } from '../workspace';
 import { AlertTracker, type AlertOptions } from './alerts';
 import type { CpuTimes } from './proc';
+import { monitorSpec } from './monitor-spec';
 import { sampleShellOf } from './sample-shell';
 import { takeSample } from './take-sample';
 
@@ -137,15 +137,12 @@ export class MonitorService {
   private async sampleOf(root: string, target: SampleTarget): Promise<MonitorSample | null> {
     try {
       const settings = (await loadProjectSettings(root).catch(() => null))?.targets[target.name];
-      const running = (await listRuns(root)).filter((run) => run.target === target.name && run.launcher === 'tmux' && (run.status === 'running' || run.status === 'launching'));
-      const remoteRoot = target.remoteRoot;
-      const disks = [remoteRoot, ...['model', 'data', 'output'].map((name) => `${remoteRoot}/${name}/`), ...(settings?.dataRoot ? [settings.dataRoot] : [])];
+      const spec = await monitorSpec(root, target.name, target.remoteRoot, settings?.dataRoot);
       const shell = sampleShellOf(target.client);
       const { sample, cpu } = await takeSample((command) => shell.exec(command), {
         target: target.name,
         host: target.hostLabel,
-        disks,
-        runs: running,
+        ...spec,
         previousCpu: this.previousCpu.get(target.name) ?? null,
       });
       this.previousCpu.set(target.name, cpu);

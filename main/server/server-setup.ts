@@ -1,9 +1,7 @@
 import type { ServerSetupReport } from '../../preload/api';
 import type { RemoteExec } from '../runs';
 import { shellQuote } from '../ssh';
-
-/** The folders of the researcher's habit: weights, datasets, results, on the big disk. */
-export const DATA_FOLDERS = ['model', 'data', 'output'] as const;
+import { DATA_FOLDERS } from '../workspace';
 
 /**
  * "Set up server", in one exec: for each of model/, data/ and output/, the folder is made under

@@ -8,6 +8,9 @@ import { fail } from '../common';
  * meant to be committed with the project, so it never holds a secret: hosts are ssh config
  * aliases or names, keys are paths.
  */
+/** The data-disk folders of the researcher's habit (weights, datasets, results), under `dataRoot`, linked into the remote root. */
+export const DATA_FOLDERS = ['model', 'data', 'output'] as const;
+
 const targetSchema = z.strictObject({
   /** An ssh config alias (`gpu1`) or a host name. */
   host: z.string().min(1),
