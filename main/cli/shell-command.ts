@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
-import { execCommand } from '../ssh';
-import { HAS_TMUX_COMMAND, plainShellCommand, terminalSessionName, TERMINAL_SESSION_PREFIX, tmuxShellCommand, typedEnvironment } from '../terminal';
+import { noShellToReattach, serverHasTmux, shellPlan, terminalSessionName, TERMINAL_SESSION_PREFIX } from '../terminal';
 import { connectToTarget, type SyncCommandOptions } from './sync-command';
 
 export interface ShellCommandOptions extends Pick<SyncCommandOptions, 'identity' | 'knownHosts' | 'acceptNew'> {
@@ -25,24 +24,21 @@ export async function runShellCommand(localDir: string, targetSpec: string, opti
   const opened = await connectToTarget(localDir, targetSpec, options);
   const ssh = await opened.connecting;
   try {
-    const tmux = (await execCommand(ssh.client, HAS_TMUX_COMMAND)).stdout.toString('utf8').includes('tmux');
+    const tmux = await serverHasTmux(ssh.client);
     const cols = process.stdout.columns || 80;
     const rows = process.stdout.rows || 24;
     const spec = { remoteRoot: opened.target.remoteRoot, ...(opened.target.environment && { environment: opened.target.environment }), cols, rows };
     const session = options.attach ?? terminalSessionName(opened.target.remoteRoot, `t${randomBytes(4).toString('hex')}`);
     if (!tmux && options.attach !== undefined) {
-      process.stderr.write(`labdesk: tmux is not installed on ${opened.hostLabel}, so there is no shell to reattach.\n`);
+      process.stderr.write(`labdesk: ${noShellToReattach(opened.hostLabel)}\n`);
       return 1;
     }
-    if (!tmux) process.stderr.write(`labdesk: tmux is not installed on ${opened.hostLabel}: this is a plain shell, and it ends if the connection drops.\n`);
-    const command = tmux ? tmuxShellCommand(session, spec) : plainShellCommand(spec);
+    const plan = shellPlan(tmux, session, spec, opened.hostLabel);
+    if (plan.notice !== null) process.stderr.write(`labdesk: ${plan.notice}\n`);
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      ssh.client.exec(command, { pty: { term: process.env.TERM || 'xterm-256color', cols, rows, width: 0, height: 0 } }, (error, stream) => (error ? reject(error) : resolve(stream))),
+      ssh.client.exec(plan.command, { pty: { term: process.env.TERM || 'xterm-256color', cols, rows, width: 0, height: 0 } }, (error, stream) => (error ? reject(error) : resolve(stream))),
     );
-    if (!tmux) {
-      const typed = typedEnvironment(spec.environment);
-      if (typed !== null) channel.write(`${typed}\n`);
-    }
+    if (plan.typeAfterOpen !== null) channel.write(`${plan.typeAfterOpen}\n`);
     const { code, dropped } = await pipeTerminal(channel);
     if (tmux && dropped) process.stderr.write(`\nlabdesk: the connection to ${opened.hostLabel} dropped; the shell is still there. Reattach with: labdesk shell ${localDir} ${targetSpec} --attach ${session}\n`);
     return code ?? (dropped ? 1 : 0);

@@ -8,19 +8,8 @@ import { listRuns, tmuxSessionName } from '../runs';
 import { execCommand } from '../ssh';
 import { loadProjectSettings } from '../workspace';
 import { FlowControl } from './flow-control';
-import {
-  attachRunCommand,
-  captureCommand,
-  HAS_TMUX_COMMAND,
-  killShellCommand,
-  listShellsCommand,
-  plainShellCommand,
-  terminalSessionName,
-  TERMINAL_SESSION_PREFIX,
-  tmuxShellCommand,
-  typedEnvironment,
-  type ShellSpec,
-} from './terminal-commands';
+import { noShellToReattach, serverHasTmux, shellPlan } from './shell-plan';
+import { attachRunCommand, captureCommand, killShellCommand, listShellsCommand, terminalSessionName, TERMINAL_SESSION_PREFIX, type ShellSpec } from './terminal-commands';
 
 /**
  * Output that arrives together (one read of the socket) goes as one message, sent right after
@@ -98,16 +87,14 @@ export class TerminalService {
       const tmux = await this.hasTmux(client);
       if (request.session !== undefined) {
         if (!request.session.startsWith(TERMINAL_SESSION_PREFIX)) fail('bad-argument', `${request.session} is not a Labdesk shell.`, 'session');
-        if (!tmux) fail('not-found', `tmux is not on ${context.hostLabel}, so there is no shell to reattach.`, 'session');
+        if (!tmux) fail('not-found', noShellToReattach(context.hostLabel), 'session');
         // What the shell showed before, so the new tab does not start blank.
         replay = (await execCommand(client, captureCommand(request.session))).stdout.toString('utf8').replace(/\n+$/, '').replaceAll('\n', '\r\n');
       }
-      const session = request.session ?? terminalSessionName(context.remoteRoot, id);
-      info = tmux
-        ? { id, title: context.target, target: context.target, tmuxSession: session, readOnly: false, notice: null }
-        : { id, title: context.target, target: context.target, tmuxSession: null, readOnly: false, notice: `tmux is not installed on ${context.hostLabel}: this is a plain shell, and it ends if the connection drops.` };
-      command = tmux ? tmuxShellCommand(session, spec) : plainShellCommand(spec);
-      if (!tmux) typeAfterOpen = typedEnvironment(spec.environment);
+      const plan = shellPlan(tmux, request.session ?? terminalSessionName(context.remoteRoot, id), spec, context.hostLabel);
+      info = { id, title: context.target, target: context.target, tmuxSession: plan.tmuxSession, readOnly: false, notice: plan.notice };
+      command = plan.command;
+      typeAfterOpen = plan.typeAfterOpen;
     }
     const terminal: Terminal = {
       info,
@@ -183,10 +170,7 @@ export class TerminalService {
 
   private hasTmux(client: Client): Promise<boolean> {
     let known = this.tmuxOn.get(client);
-    if (!known) {
-      known = execCommand(client, HAS_TMUX_COMMAND).then((result) => result.stdout.toString('utf8').includes('tmux'));
-      this.tmuxOn.set(client, known);
-    }
+    if (!known) this.tmuxOn.set(client, (known = serverHasTmux(client)));
     return known;
   }
 
