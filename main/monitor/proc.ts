@@ -118,21 +118,3 @@ export function parseDfOne(stdout: string, path: string): DiskSample | null {
   const line = dfLines(stdout).at(-1);
   return line === undefined ? null : dfLine(line, path);
 }
-
-/**
- * The disks from one `df -P -k PATH…` for several paths. df prints a line per path in argument
- * order but skips, silently on stdout, a path it cannot read, so lines are paired with paths by
- * order only when every path got one; otherwise only a line whose mount point is itself an asked
- * path can be placed. Run parseDfOne once per path when every path matters.
- */
-export function parseDfPortable(stdout: string, asked: readonly string[]): DiskSample[] {
-  const lines = dfLines(stdout);
-  if (lines.length === asked.length) return lines.flatMap((line, at) => dfLine(line, asked[at] as string) ?? []);
-  const disks: DiskSample[] = [];
-  for (const line of lines) {
-    const mount = dfLine(line, '')?.mount;
-    const path = asked.find((candidate) => candidate === mount);
-    if (path !== undefined) disks.push(dfLine(line, path) as DiskSample);
-  }
-  return disks;
-}

@@ -38,8 +38,4 @@ export class FlowControl {
     this.unacknowledged = 0;
     this.paused = false;
   }
-
-  get behind(): number {
-    return this.unacknowledged;
-  }
 }

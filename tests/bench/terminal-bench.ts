@@ -114,7 +114,7 @@ export async function runTerminalBench(args: readonly string[]): Promise<void> {
       }
       // The monitor shell's `times` before and after a sample: the CPU of the processes it ran.
       const cpuMs: number[] = [];
-      const shellTimes = async () => (await shell.exec('times')).stdout.toString('utf8').trim().split('\n').map((line) => line.split(/\s+/).reduce((sum, value) => sum + parseTimes(value), 0)).reduce((sum, value) => sum + value, 0);
+      const shellTimes = async () => cpuSecondsOf((await shell.exec('times')).stdout.toString('utf8'));
       for (let n = 0; n < 10; n++) {
         const before = await shellTimes();
         await shell.exec(monitorCommand(spec));
@@ -123,7 +123,7 @@ export async function runTerminalBench(args: readonly string[]): Promise<void> {
       shell.close();
       // What every fresh exec costs on this server (the login shell and its rc files), for scale.
       const { stdout } = await execCommand(client, 'times');
-      const execStartMs = stdout.toString('utf8').trim().split('\n').map((line) => line.split(/\s+/).reduce((sum, value) => sum + parseTimes(value), 0)).reduce((sum, value) => sum + value, 0) * 1000;
+      const execStartMs = cpuSecondsOf(stdout.toString('utf8')) * 1000;
       const viaSsh: number[] = [];
       for (let n = 0; n < 5; n++) {
         const started = performance.now();
@@ -144,7 +144,15 @@ export async function runTerminalBench(args: readonly string[]): Promise<void> {
   }
 }
 
-/** `times` prints `0m0.012s`. */
+/** The shell's `times`: user and system CPU of the shell, then of its children; all of it, in seconds. */
+function cpuSecondsOf(times: string): number {
+  return times
+    .trim()
+    .split(/\s+/)
+    .reduce((sum, value) => sum + parseTimes(value), 0);
+}
+
+/** One figure of `times`, `0m0.012s`. */
 function parseTimes(value: string): number {
   const match = /^(\d+)m([\d.]+)s$/.exec(value);
   return match ? Number(match[1]) * 60 + Number(match[2]) : 0;

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parseGpustatJson } from '../../main/monitor/gpustat';
 import { APPS_QUERY, GPU_QUERY, attachProcesses, gpuFailure, parseComputeAppsCsv, parseGpuCsv } from '../../main/monitor/nvidia-smi';
-import { cpuBusyPercent, parseCpuTimes, parseDfOne, parseDfPortable, parseLoadavg, parseMeminfo } from '../../main/monitor/proc';
+import { cpuBusyPercent, parseCpuTimes, parseDfOne, parseLoadavg, parseMeminfo } from '../../main/monitor/proc';
 import { readFixture, writeFakeNvidiaSmi } from '../fixtures/monitor';
 
 const UUID_0 = 'GPU-5e8d2b4c-7f1a-3c9e-b6d2-0a4f8e1c3b7d';
@@ -240,11 +240,4 @@ describe('df -P -k', () => {
     assert.equal(parseDfOne('', '/gone'), null);
   });
 
-  it('several paths: paired by order when all answered, else by mount point', () => {
-    const header = 'Filesystem     1024-blocks      Used Available Capacity Mounted on\n';
-    const root = '/dev/nvme0n1p2   959786032 612345678 298609594      68% /\n';
-    const data = readFixture('df.txt').split('\n')[1] as string;
-    assert.deepEqual(parseDfPortable(`${header}${root}${data}\n`, ['/home/ana', '/data/ana']).map((disk) => [disk.path, disk.mount]), [['/home/ana', '/'], ['/data/ana', '/data']]);
-    assert.deepEqual(parseDfPortable(`${header}${data}\n`, ['/gone', '/data']).map((disk) => [disk.path, disk.mount]), [['/data', '/data']]);
-  });
 });
