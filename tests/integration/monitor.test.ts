@@ -8,7 +8,7 @@ import type { MonitorAlert, MonitorSample, RunRecord } from '../../preload/api';
 import { EventBus } from '../../main/common';
 import { MonitorService, SampleShell, takeSample } from '../../main/monitor';
 import { execCommand } from '../../main/ssh';
-import { runCli, tmuxAvailable } from '../fixtures/cli';
+import { cliEnv, runCli, sshAuthArgs, sshUrl, tmuxAvailable } from '../fixtures/cli';
 import { readFixture, writeFakeNvidiaSmi } from '../fixtures/monitor';
 import { sessionHelpers, startSyncSession, targetOn, type SyncSession } from '../fixtures/sync-session';
 
@@ -188,10 +188,9 @@ describe('the monitor against a real sshd, nvidia-smi stand-in and this machine 
   it('labdesk monitor --once --json prints one sample with gpus, cpu, memory and disks', async () => {
     await writeFile(path.join(bin, 'gpus.csv'), readFixture('gpus-2.csv'));
     await writeFile(path.join(bin, 'apps.csv'), '');
-    const env: NodeJS.ProcessEnv = { ...process.env, LABDESK_CONFIG_DIR: path.join(fixture.home, 'cli-config'), LABDESK_SSH_CONFIG: path.join(fixture.home, 'ssh_config') };
-    delete env.SSH_AUTH_SOCK;
-    const target = `ssh://${fixture.server.username}@127.0.0.1:${fixture.server.port}${fixture.remote}`;
-    const auth = ['--identity', fixture.server.clientKeyPath, '--known-hosts', fixture.server.knownHostsPath];
+    const env = await cliEnv(fixture.home, 'cli-config');
+    const target = sshUrl(fixture.server, fixture.remote);
+    const auth = sshAuthArgs(fixture.server);
     const json = await runCli(['monitor', fixture.local, target, ...auth, '--once', '--json'], env);
     assert.equal(json.code, 0, json.stderr);
     const lines = json.stdout.trim().split('\n');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunRecord } from '../../preload/api';
-import { runCli, tmuxAvailable } from '../fixtures/cli';
+import { cliEnv, runCli, sshAuthArgs, sshUrl, tmuxAvailable } from '../fixtures/cli';
 import { startSshd, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 
 
@@ -37,10 +37,7 @@ describe('labdesk run / runs (CLI) against a real sshd with tmux', { skip: !sshd
     git('commit', '-q', '-m', 'first');
     await writeFile(path.join(local, 'configs/a.yaml'), 'lr: 0.3\n'); // uncommitted
     await writeFile(path.join(local, 'notes.txt'), 'untracked\n');
-    const sshConfig = path.join(home, 'ssh_config');
-    await writeFile(sshConfig, '');
-    env = { ...process.env, LABDESK_CONFIG_DIR: path.join(home, 'config'), LABDESK_SSH_CONFIG: sshConfig };
-    delete env.SSH_AUTH_SOCK;
+    env = await cliEnv(home);
   });
   after(async () => {
     try {
@@ -52,8 +49,8 @@ describe('labdesk run / runs (CLI) against a real sshd with tmux', { skip: !sshd
     if (home) await rm(home, { recursive: true, force: true });
   });
 
-  const target = () => `ssh://${server.username}@127.0.0.1:${server.port}${remote}`;
-  const auth = () => ['--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath];
+  const target = () => sshUrl(server, remote);
+  const auth = () => sshAuthArgs(server);
   const cli = (...args: string[]) => runCli(args, env);
   const runs = async () => (await cli('runs', local, ...auth(), '--json')).stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: string; status: string; exitCode: number | null; command: string; commit: string | null });
 

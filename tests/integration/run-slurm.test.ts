@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunRecord } from '../../preload/api';
-import { runCli } from '../fixtures/cli';
+import { cliEnv, runCli, sshAuthArgs, sshUrl } from '../fixtures/cli';
 import { slurmUnavailable, startSlurm, type SlurmCluster } from '../fixtures/slurm';
 import { startSshd, sshdAvailable, type SshdServer } from '../fixtures/sshd';
 
@@ -33,10 +33,7 @@ describe('labdesk run with Slurm (a real single-node cluster)', { skip: !sshdAva
     await chmod(path.join(local, 'train.sh'), 0o755);
     await writeFile(path.join(local, 'configs/a.yaml'), 'lr: 0.1\n');
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: local });
-    const sshConfig = path.join(home, 'ssh_config');
-    await writeFile(sshConfig, '');
-    env = { ...process.env, LABDESK_CONFIG_DIR: path.join(home, 'config'), LABDESK_SSH_CONFIG: sshConfig };
-    delete env.SSH_AUTH_SOCK;
+    env = await cliEnv(home);
   });
   after(async () => {
     await server?.stop();
@@ -44,8 +41,8 @@ describe('labdesk run with Slurm (a real single-node cluster)', { skip: !sshdAva
     if (home) await rm(home, { recursive: true, force: true });
   });
 
-  const target = () => `ssh://${server.username}@127.0.0.1:${server.port}${remote}`;
-  const auth = () => ['--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath];
+  const target = () => sshUrl(server, remote);
+  const auth = () => sshAuthArgs(server);
   const cli = (...args: string[]) => runCli(args, env);
   const statusOf = async (id: string) => {
     const lines = (await cli('runs', local, ...auth(), '--json')).stdout.trim().split('\n').filter(Boolean);

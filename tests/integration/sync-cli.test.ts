@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { cliEnv, sshUrl } from '../fixtures/cli';
 import { startSshd, type SshdServer } from '../fixtures/sshd';
 
 const run = promisify(execFile);
@@ -44,10 +45,7 @@ describe('labdesk sync (CLI) against a real sshd', () => {
       await writeFile(path.join(local, relative), text);
     }
     await chmod(path.join(local, 'scripts/launch.sh'), 0o755);
-    const sshConfig = path.join(home, 'ssh_config');
-    await writeFile(sshConfig, '');
-    env = { ...process.env, LABDESK_CONFIG_DIR: path.join(home, 'config'), LABDESK_SSH_CONFIG: sshConfig };
-    delete env.SSH_AUTH_SOCK;
+    env = await cliEnv(home);
   });
 
   after(async () => {
@@ -55,7 +53,7 @@ describe('labdesk sync (CLI) against a real sshd', () => {
     if (home) await rm(home, { recursive: true, force: true });
   });
 
-  const target = () => `ssh://${server.username}@127.0.0.1:${server.port}${remote}`;
+  const target = () => sshUrl(server, remote);
 
   async function sync(...extra: string[]): Promise<{ code: number; stdout: string; stderr: string; json: Record<string, unknown> | null }> {
     const args = ['out/cli/labdesk.js', 'sync', local, target(), '--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath, '--json', ...extra];

@@ -9,6 +9,7 @@ import { openTarget } from '../../main/cli/sync-command';
 import type { SshSession } from '../../main/ssh/connect';
 import { ReconnectingConnection } from '../../main/ssh/reconnecting-connection';
 import { SyncWatcher, type SyncWatchEvent } from '../../main/sync/watch/sync-watcher';
+import { cliEnv, sshUrl } from '../fixtures/cli';
 import { startSshd, type SshdServer } from '../fixtures/sshd';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -49,11 +50,8 @@ describe('labdesk watch (CLI) against a real sshd', { timeout: 120_000 }, () => 
       await mkdir(path.dirname(path.join(local, relative)), { recursive: true });
       await writeFile(path.join(local, relative), text);
     }
-    const sshConfig = path.join(home, 'ssh_config');
-    await writeFile(sshConfig, '');
-    const env: NodeJS.ProcessEnv = { ...process.env, LABDESK_CONFIG_DIR: path.join(home, 'config'), LABDESK_SSH_CONFIG: sshConfig };
-    delete env.SSH_AUTH_SOCK;
-    const target = `ssh://${server.username}@127.0.0.1:${server.port}${remote}`;
+    const env = await cliEnv(home);
+    const target = sshUrl(server, remote);
     const args = ['out/cli/labdesk.js', 'watch', local, target, '--identity', server.clientKeyPath, '--known-hosts', server.knownHostsPath, '--json', '--delete'];
     const spawned = spawn(process.execPath, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = spawned;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunRecord, TerminalInfo } from '../../preload/api';
-import { tmuxAvailable } from '../fixtures/cli';
+import { cliEnv, sshAuthArgs, sshUrl, tmuxAvailable } from '../fixtures/cli';
 import { startCuttableLink, trustLinkAsServer, type CuttableLink } from '../fixtures/cuttable-link';
 import { sessionHelpers, startSyncSession, targetOn, type SyncSession } from '../fixtures/sync-session';
 import { TerminalProbe } from '../fixtures/terminal-probe';
@@ -132,10 +132,8 @@ describe('terminals backed by tmux on the server', { skip }, () => {
   });
 
   it('labdesk shell opens the same tmux-backed shell in this terminal: in the remote root, typed into, exit 0 when it ends', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, LABDESK_CONFIG_DIR: path.join(fixture.home, 'cli-config'), LABDESK_SSH_CONFIG: path.join(fixture.home, 'ssh_config') };
-    delete env.SSH_AUTH_SOCK;
-    const target = `ssh://${fixture.server.username}@127.0.0.1:${fixture.server.port}${fixture.remote}`;
-    const child = spawn(process.execPath, ['out/cli/labdesk.js', 'shell', fixture.local, target, '--identity', fixture.server.clientKeyPath, '--known-hosts', fixture.server.knownHostsPath], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = await cliEnv(fixture.home, 'cli-config');
+    const child = spawn(process.execPath, ['out/cli/labdesk.js', 'shell', fixture.local, sshUrl(fixture.server, fixture.remote), ...sshAuthArgs(fixture.server)], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
